@@ -1,0 +1,117 @@
+"""What every chapter notebook does first: load data, settings, recorder, banner."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import matplotlib
+import pandas as pd
+
+from .loading import Dataset, load_dataset
+from .results import Recorder
+from .settings import AnalysisSettings
+
+__all__ = ["Chapter", "open_chapter", "banner_html"]
+
+
+@dataclass
+class Chapter:
+    """A chapter's data, settings and recorder.
+
+    Attributes
+    ----------
+    slug : str
+        Chapter name used in result keys' ``chapter`` column.
+    data : Dataset
+        The validated input tables.
+    settings : AnalysisSettings
+    rec : Recorder
+        Glues and records every statistic of the chapter.
+    table : pandas.DataFrame
+        One row per enrolled participant with derived variables.
+    """
+
+    slug: str
+    data: Dataset
+    settings: AnalysisSettings
+    rec: Recorder
+    table: pd.DataFrame
+
+    @property
+    def pp(self) -> pd.DataFrame:
+        """The per-protocol set (the paper's main analysis set)."""
+        return self.table.loc[self.table["per_protocol"]].reset_index(drop=True)
+
+
+def banner_html(data: Dataset, settings: AnalysisSettings) -> str:
+    """The notice shown at the top of every chapter: which data, which settings."""
+    s = settings
+    params = (
+        f"endpoint month {s.endpoint_month:g}, remission threshold "
+        f"{100 * s.remission_threshold:g}%, adult onset from {s.adult_onset_age:g} years, "
+        f"alpha {s.alpha:g}"
+    )
+    if data.synthetic:
+        seed = data.provenance.get("seed", "?")
+        kind, title = "warning", "Synthetic data: not the trial's participants"
+        text = (
+            f"This chapter ran on {html.escape(data.label)}, generated with seed "
+            f"{html.escape(str(seed))} from the aggregates the paper publishes. No value "
+            "below is a measurement of a real participant."
+        )
+    else:
+        kind, title = "note", "Data"
+        text = f"This chapter ran on {html.escape(data.label)}."
+    return (
+        f'<div class="admonition {kind}"><p class="admonition-title">{title}</p>'
+        f"<p>{text} Settings: {html.escape(params)}.</p></div>"
+    )
+
+
+def _quiet_plotting() -> None:
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "ucmsc",
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "font.size": 10,
+            "figure.max_open_warning": 0,
+        }
+    )
+
+
+def open_chapter(
+    slug: str,
+    *,
+    data_dir=None,
+    results_path=None,
+    endpoint_month: float = 12,
+    remission_threshold: float = 0.10,
+    adult_onset_age: float = 18,
+    alpha: float = 0.05,
+    show_banner: bool = True,
+    glue: bool = True,
+) -> Chapter:
+    """Load the data and settings of one chapter and show the data banner.
+
+    Parameters mirror the notebooks' papermill parameters; ``data_dir=None``
+    is the embedded synthetic cohort and ``results_path=None`` keeps the
+    results in memory.
+    """
+    _quiet_plotting()
+    settings = AnalysisSettings(
+        endpoint_month=float(endpoint_month),
+        remission_threshold=float(remission_threshold),
+        adult_onset_age=float(adult_onset_age),
+        alpha=float(alpha),
+    )
+    data = load_dataset(data_dir)
+    rec = Recorder(slug, results_path, glue=glue)
+    chapter = Chapter(slug, data, settings, rec, data.table(settings))
+    if show_banner:
+        from IPython.display import HTML, display
+
+        display(HTML(banner_html(data, settings)))
+    return chapter
