@@ -217,7 +217,8 @@ def _schema_checks(spec: FileSpec, typed: pd.DataFrame, problems: _Problems) -> 
                 else col.allowed_text() + _range_hint(col, value)
             )
             problems.add(
-                f"{name}, line {_line(idx)}, column {col.name!r}: {what}; allowed: {allowed}",
+                f"{name}, line {_line(idx)}, column {col.name!r}: {what}; "
+                f"allowed: {allowed}",
                 group=(name, col.name, kind),
             )
 
