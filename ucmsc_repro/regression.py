@@ -749,12 +749,12 @@ def min_wald_se(x) -> float:
 
     Examples
     --------
-    >>> min_wald_se([0, 2])  # sum of squares 2: 2 / sqrt(2)
-    1.4142135623730951
+    >>> round(min_wald_se([0, 2]), 12)  # sum of squares 2: 2 / sqrt(2)
+    1.414213562373
     """
     a = pd.Series(x, dtype=float).dropna().to_numpy()
     ss = float(np.sum((a - a.mean()) ** 2))
-    return 2.0 / np.sqrt(ss) if ss > 0 else float("inf")
+    return float(2.0 / np.sqrt(ss)) if ss > 0 else float("inf")
 
 
 def wald_se_from_ci(ci_low: float, ci_high: float, *, level: float = 0.95) -> float:
@@ -904,7 +904,7 @@ def results(ch) -> pd.DataFrame:
             {
                 "key": f"factors.stepwise.{c}.pval_score",
                 "value": p,
-                "method": "score (Rao) chi-square test, 1 df, at entry or after the last step",
+                "method": "score (Rao) chi-square test (1 df), at entry or at the end",
                 "n": sw.n,
             }
         )
