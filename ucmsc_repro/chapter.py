@@ -70,7 +70,8 @@ def banner_html(data: Dataset, settings: AnalysisSettings) -> str:
 
 
 def _quiet_plotting() -> None:
-    matplotlib.use("Agg")
+    # The backend is left as the kernel set it (inline in a notebook), so
+    # figures returned by the package's plotting functions are displayed.
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "ucmsc",
