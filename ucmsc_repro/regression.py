@@ -245,9 +245,15 @@ def fit_logit(data: pd.DataFrame, *, outcome: str = "remission", covariates) -> 
             np.linalg.LinAlgError,
             RuntimeWarning,
         ) as err:
-            raise ModelFitError(f"{label}: the fit failed ({err})") from err
+            raise ModelFitError(
+                f"{label}: the fit failed ({err}); this usually means that the "
+                "covariates (quasi-)completely separate the outcome"
+            ) from err
     if not res.mle_retvals.get("converged", False):
-        raise ModelFitError(f"{label}: no convergence in {MAX_ITER} iterations")
+        raise ModelFitError(
+            f"{label}: no convergence in {MAX_ITER} iterations; this usually means "
+            "that the covariates (quasi-)completely separate the outcome"
+        )
     p = np.asarray(res.predict(X), dtype=float)
     if np.any(p < _SEPARATION_EPS) or np.any(p > 1 - _SEPARATION_EPS):
         raise ModelFitError(
