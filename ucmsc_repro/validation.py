@@ -162,7 +162,7 @@ def _coerce(spec: FileSpec, frame: pd.DataFrame, problems: _Problems) -> pd.Data
                     )
             out[col.name] = num.astype(float)
         else:
-            out[col.name] = s.where(~is_missing, None).astype(object)
+            out[col.name] = s.astype(object).where(~is_missing, None)
     return pd.DataFrame(out, index=frame.index)
 
 
