@@ -79,7 +79,7 @@ EXCLUSION_REASONS = {
     "analysis_setting": "a definition the book takes as an analysis setting",
     "culture_recipe": "a cell-culture recipe parameter, not about participants or outcomes",
     "data_contract_definition": "defines a column of the data contract (visit months, 2-h)",
-    "figure_marker": "a significance-marker definition whose positions are in a figure image",
+    "figure_marker": "defines significance markers whose positions are in a figure image",
     "qualitative": "a statement with no number that could be checked",
 }
 #: A claim key ending in one of these reads that column of the base key's row.
@@ -206,9 +206,10 @@ def read_claims(path: str | Path | None = None) -> pd.DataFrame:
             else:
                 digits.append(int(r.decimals))
                 if d is not None and int(r.decimals) != _printed_decimals(r.reported):
+                    printed = _printed_decimals(r.reported)
                     problems.append(
                         f"{where}, column decimals: {r.decimals} does not match the "
-                        f"{_printed_decimals(r.reported)} decimals printed in {r.reported!r}"
+                        f"{printed} decimals printed in {r.reported!r}"
                     )
         else:
             digits.append(-1)
