@@ -392,8 +392,12 @@ def cohort(seed: int = 3, n_msc: int = 27, n_control: int = 26) -> pd.DataFrame:
             "hba1c_pct_0": rng.normal(9.5, 2.5, n),
             "fcp_pmol_l_0": rng.normal(250, 90, n).clip(100, None),
             "msc_cells_total": np.where(msc == 1, 2 * weight, np.nan),
+            "weight_kg": weight,
+            "infusions_received": np.where(msc == 1, 2, 0),
+            "dk_or_dka": rng.integers(0, 2, n),
         }
     )
+    d["age_at_onset"] = d["age_years"] - d["duration_months"] / 12
     lp = -1.5 + 1.6 * msc - 0.006 * (d["fcp_pmol_l_0"] - 250)
     d["remission"] = (rng.uniform(size=n) < 1 / (1 + np.exp(-lp))).astype(float)
     return d
@@ -503,3 +507,68 @@ def test_results_follow_the_outcome():
     assert b.loc["factors.whole.msc.or", "value"] == pytest.approx(
         1 / a.loc["factors.whole.msc.or", "value"], rel=1e-6
     )
+
+
+def test_responder_characteristics_use_t_test_and_fisher_as_the_paper_names():
+    # n = 4 + 4 MSC recipients (the control row is ignored). Hand, binary "male":
+    # remitters 3/4 (75%), non-remitters 1/4 (25%); expected counts 2 < 5, so
+    # Fisher's exact test, two-sided p = 0.4857 (= 34/70: hypergeometric tables
+    # with probability <= P(observed) = 16/70, i.e. 3-1 and 1-3 (16/70 each) and
+    # 4-0 and 0-4 (1/70 each)).
+    d = pd.DataFrame(
+        {
+            "msc": [1] * 8 + [0],
+            "remission": [1, 1, 1, 1, 0, 0, 0, 0, 1],
+            "male": [1, 1, 1, 0, 1, 0, 0, 0, 1],
+            "age_at_onset": [20.0, 22, 24, 26, 30, 32, 34, 36, 99],
+        }
+    )
+    t = rg.responder_characteristics(
+        d, variables=(("male", "binary"), ("age_at_onset", "continuous"))
+    ).set_index("variable")
+    assert t.loc["male", "summary_remission"] == 75.0
+    assert t.loc["male", "summary_no_remission"] == 25.0
+    assert t.loc["male", "test"].startswith("Fisher")
+    assert t.loc["male", "pval"] == pytest.approx(34 / 70, rel=1e-9)
+    # continuous: means 23 and 33 (hand), Student's t with pooled SD sqrt(20/3)
+    assert t.loc["age_at_onset", "summary_remission"] == 23.0
+    se = math.sqrt(20 / 3) * math.sqrt(1 / 4 + 1 / 4)
+    assert t.loc["age_at_onset", "statistic"] == pytest.approx(-10 / se, rel=1e-9)
+    assert int(t.loc["age_at_onset", "n_remission"]) == 4
+
+
+def test_cell_dose_divides_total_by_infusions_and_weight():
+    # hand: 120 / 2 / 60 = 1.0 and 100 / 2 / 40 = 1.25 -> mean 1.125 (n = 2)
+    d = pd.DataFrame(
+        {
+            "msc": [1, 1, 0],
+            "msc_cells_total": [120.0, 100.0, np.nan],
+            "infusions_received": [2, 2, 0],
+            "weight_kg": [60.0, 40.0, 50.0],
+        }
+    )
+    dose = rg.cell_dose(d)
+    assert dose["n"] == 2
+    assert dose["mean"] == pytest.approx(1.125)
+
+
+def test_paper_interval_reads_the_claims_file(tmp_path):
+    path = tmp_path / "claims.csv"
+    pd.DataFrame(
+        {
+            "key": ["x.or", "x.or.ci_low", "x.or.ci_high"],
+            "reported": [2.0, 1.5, 3.5],
+            "relation": ["eq", "eq", "eq"],
+        }
+    ).to_csv(path, index=False)
+    assert rg.paper_interval("x.or", path=path) == (1.5, 3.5)
+    with pytest.raises(KeyError):
+        rg.paper_interval("y.or", path=path)
+
+
+def test_display_table_rounds_only_for_display():
+    t = rg.logit_table(table_frame(11, 16, 3, 23), outcome="y", covariates=["x"])
+    shown = rg.display_table(t)
+    assert list(shown.columns) == ["Term", "B", "SE", "OR", "95% CI", "Wald p"]
+    assert shown.loc[1, "OR"] == "5.271"  # 253 / 48 = 5.27083
+    assert shown.loc[0, "OR"] == ""

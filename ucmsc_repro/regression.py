@@ -32,14 +32,16 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools import sm_exceptions
 
-from .comparisons import compare_continuous, describe
+from .comparisons import compare_categorical, compare_continuous, describe
 from .exceptions import UserFacingError
+from .paths import DATA_DIR
 
 __all__ = [
     "WHOLE_POPULATION_COVARIATES",
     "MSC_CANDIDATES",
     "MSC_ADJUSTMENT",
     "REMITTER_VARIABLES",
+    "RESPONDER_CHARACTERISTICS",
     "TERM_LABELS",
     "ModelFitError",
     "LogitFit",
@@ -52,6 +54,10 @@ __all__ = [
     "whole_population_model",
     "msc_stepwise",
     "remitter_comparison",
+    "responder_characteristics",
+    "cell_dose",
+    "display_table",
+    "paper_interval",
     "min_wald_se",
     "wald_se_from_ci",
     "results",
@@ -99,10 +105,20 @@ MAX_ITER = 100
 #: A fitted probability this close to 0 or 1 means (quasi-)complete separation.
 _SEPARATION_EPS = 1e-8
 
-#: What the paper reports for the cells infused in the MSC-arm model (Results:
-#: "number of transfused MSCs (OR 1.141(1.017-1.280), P = 0.025)"); used only
-#: to show which cell-count unit that interval implies.
-PAPER_CELLS_CI: tuple[float, float] = (1.017, 1.280)
+#: Key of the paper's odds ratio for the cells infused in the MSC-arm model
+#: (Results: "number of transfused MSCs (OR 1.141(1.017-1.280), P = 0.025)");
+#: its interval, read from ``data/paper_claims.csv``, shows which cell-count
+#: unit the paper used.
+PAPER_CELLS_KEY = "factors.stepwise.msc_cells_total.or"
+
+#: Baseline characteristics the Discussion says did not differ between good and
+#: poor responders to MSC: (column, kind).
+RESPONDER_CHARACTERISTICS: tuple[tuple[str, str], ...] = (
+    ("age_at_onset", "continuous"),
+    ("male", "binary"),
+    ("dk_or_dka", "binary"),
+    ("duration_months", "continuous"),
+)
 
 
 class ModelFitError(UserFacingError):
@@ -729,6 +745,151 @@ def remitter_comparison(
     return pd.DataFrame(rows)
 
 
+def responder_characteristics(
+    pp: pd.DataFrame, *, outcome: str = "remission", variables=RESPONDER_CHARACTERISTICS
+) -> pd.DataFrame:
+    """Age at onset, sex, DK/DKA and duration by remission, in the MSC arm.
+
+    Parameters
+    ----------
+    pp : pandas.DataFrame
+        The per-protocol set; only rows with ``msc == 1`` and a known outcome are
+        used.
+    outcome : str
+    variables : sequence of (str, str)
+        Column and kind (``"continuous"`` or ``"binary"`` 0/1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variable: ``variable``, ``kind``, ``n_remission``,
+        ``n_no_remission``, ``summary_remission`` and ``summary_no_remission``
+        (mean for a continuous variable, percent with value 1 for a binary one),
+        ``stat`` (``mean`` or ``pct``), ``test``, ``statistic``, ``pval``.
+
+    Notes
+    -----
+    Continuous: :func:`ucmsc_repro.comparisons.compare_continuous` (Student's t
+    or Mann-Whitney U). Binary: :func:`ucmsc_repro.comparisons.compare_categorical`
+    (Pearson's chi-square, or Fisher's exact test when an expected count is
+    below 5), all two-sided.
+
+    References
+    ----------
+    Lu et al. 2021, Discussion: "there was no difference in age of onset,
+    gender, occurrence of DKA, or duration of T1D between good and poor
+    responders to UC-MSC treatment".
+    """
+    msc = _msc_arm(pp)
+    msc = msc.loc[msc[outcome].notna()]
+    yes = msc.loc[msc[outcome] == 1]
+    no = msc.loc[msc[outcome] == 0]
+    rows = []
+    for v, kind in variables:
+        a, b = yes[v].dropna().astype(float), no[v].dropna().astype(float)
+        if kind == "continuous":
+            cmp = compare_continuous(a, b)
+            stat, sa, sb = "mean", float(a.mean()), float(b.mean())
+        elif kind == "binary":
+            cmp = compare_categorical(a, b)
+            stat, sa, sb = "pct", 100.0 * float(a.mean()), 100.0 * float(b.mean())
+        else:
+            raise ValueError(f"kind must be 'continuous' or 'binary', got {kind!r}")
+        rows.append(
+            {
+                "variable": v,
+                "kind": kind,
+                "n_remission": int(a.size),
+                "n_no_remission": int(b.size),
+                "summary_remission": sa,
+                "summary_no_remission": sb,
+                "stat": stat,
+                "test": cmp["test"],
+                "statistic": cmp["statistic"],
+                "pval": cmp["pval"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cell_dose(pp: pd.DataFrame) -> dict:
+    """Cells per kg per infusion in the MSC arm, from the cell totals.
+
+    ``msc_cells_total / infusions_received / weight_kg`` (10^6 cells/kg).
+
+    Returns
+    -------
+    dict
+        :func:`ucmsc_repro.comparisons.describe` of the dose (``n``, ``mean``,
+        ``sd``, ``min``, ``max``, ...).
+
+    References
+    ----------
+    Lu et al. 2021, Methods (Interventions): "At each time, 1.0 x 10^6 cells/kg
+    was given".
+    """
+    msc = _msc_arm(pp)
+    infusions = msc["infusions_received"].astype(float).where(msc["infusions_received"] > 0)
+    dose = msc["msc_cells_total"].astype(float) / infusions / msc["weight_kg"].astype(float)
+    return describe(dose)
+
+
+def paper_interval(key: str = PAPER_CELLS_KEY, *, path=None) -> tuple[float, float]:
+    """The confidence interval the paper reports for a result key.
+
+    Read from ``data/paper_claims.csv`` (rows ``<key>.ci_low`` and
+    ``<key>.ci_high``).
+    """
+    path = DATA_DIR / "paper_claims.csv" if path is None else path
+    claims = pd.read_csv(path, dtype={"key": str})
+    claims = claims.loc[claims["relation"] == "eq"]
+
+    def one(k):
+        hit = claims.loc[claims["key"] == k, "reported"]
+        if hit.empty:
+            raise KeyError(f"{k} is not in {path}")
+        return float(hit.iloc[0])
+
+    return one(f"{key}.ci_low"), one(f"{key}.ci_high")
+
+
+def _fmt_p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """A model table formatted for the book (rounded for display only).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`logit_table` output.
+    alpha : float
+        Level of the intervals, for the column header.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Term``, ``B``, ``SE``, ``OR``, ``{100(1 - alpha)}% CI``,
+        ``Wald p``; the intercept row shows B and SE only.
+    """
+    level = f"{100 * (1 - alpha):g}% CI"
+    rows = []
+    for r in table.to_dict("records"):
+        const = r["term"] == "const"
+        rows.append(
+            {
+                "Term": TERM_LABELS.get(r["term"], r["term"]),
+                "B": f"{r['coef']:.4f}",
+                "SE": f"{r['se']:.4f}",
+                "OR": "" if const else f"{r['odds_ratio']:.3f}",
+                level: "" if const else f"{r['ci_low']:.3f} to {r['ci_high']:.3f}",
+                "Wald p": "" if const else _fmt_p(r["pval"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def min_wald_se(x) -> float:
     """Smallest Wald standard error a logistic coefficient of ``x`` can have.
 
@@ -829,10 +990,15 @@ def results(ch) -> pd.DataFrame:
         ``factors.stepwise.<candidate>.pval_score`` (score-test p when it
         entered, or in the final "not in the equation" table),
         ``factors.stepwise.model.<n|events|epv|steps>``;
+        ``factors.msc_remitters.<age_at_onset|duration_months>.<g>.mean``,
+        ``factors.msc_remitters.<male|dk_or_dka>.<g>.pct`` and their ``.pval``
+        (:func:`responder_characteristics`);
+        ``factors.msc_cells_per_kg_infusion.msc.<mean|sd|min|max>``;
         ``factors.msc_cells_total.<unit_1e6|unit_1e7>.min_se`` (smallest possible
         Wald SE of the cells coefficient per 10^6 and per 10^7 cells),
         ``factors.msc_cells_total.paper.implied_se`` (SE implied by the paper's
-        interval), ``factors.msc_cells_total.msc.sd``.
+        interval), ``factors.msc_cells_total.msc.sd`` and, when the cells are
+        selected, ``factors.stepwise.msc_cells_total.se``.
 
     References
     ----------
@@ -936,14 +1102,45 @@ def results(ch) -> pd.DataFrame:
         },
     ]
 
-    cells = _msc_arm(pp)
-    cells = cells.loc[cells["remission"].notna(), "msc_cells_total"].dropna()
-    level = 0.95
+    for r in responder_characteristics(pp).to_dict("records"):
+        base = f"factors.msc_remitters.{r['variable']}"
+        for g in ("remission", "no_remission"):
+            rows.append(
+                {
+                    "key": f"{base}.{g}.{r['stat']}",
+                    "value": r[f"summary_{g}"],
+                    "method": "arithmetic mean" if r["stat"] == "mean" else "percent",
+                    "n": r[f"n_{g}"],
+                }
+            )
+        rows.append(
+            {
+                "key": f"{base}.pval",
+                "value": r["pval"],
+                "method": r["test"],
+                "n": r["n_remission"] + r["n_no_remission"],
+            }
+        )
+
+    dose = cell_dose(pp)
+    for stat in ("mean", "sd", "min", "max"):
+        rows.append(
+            {
+                "key": f"factors.msc_cells_per_kg_infusion.msc.{stat}",
+                "value": dose[stat],
+                "method": "10^6 cells/kg per infusion: cells total / infusions / weight",
+                "n": dose["n"],
+            }
+        )
+
+    msc = _msc_arm(pp)
+    used = msc[["remission", *MSC_ADJUSTMENT, *MSC_CANDIDATES]].astype(float).dropna()
+    cells = used["msc_cells_total"]
     rows += [
         {
             "key": "factors.msc_cells_total.msc.sd",
             "value": describe(cells)["sd"],
-            "method": "standard deviation (ddof=1), 10^6 cells",
+            "method": "standard deviation (ddof=1), 10^6 cells, stepwise analysis cases",
             "n": int(cells.size),
         },
         {
@@ -960,10 +1157,20 @@ def results(ch) -> pd.DataFrame:
         },
         {
             "key": "factors.msc_cells_total.paper.implied_se",
-            "value": wald_se_from_ci(*PAPER_CELLS_CI, level=level),
-            "method": "SE of log(OR) implied by the paper's 95% Wald CI 1.017-1.280",
+            "value": wald_se_from_ci(*paper_interval(PAPER_CELLS_KEY), level=0.95),
+            "method": "SE of log(OR) implied by the paper's 95% Wald CI (paper_claims.csv)",
         },
     ]
+    if "msc_cells_total" in sw.selected:
+        se = float(sw.final.set_index("term").loc["msc_cells_total", "se"])
+        rows.append(
+            {
+                "key": "factors.stepwise.msc_cells_total.se",
+                "value": se,
+                "method": "Wald SE of the log odds ratio per 10^6 cells, final model",
+                "n": sw.n,
+            }
+        )
     out = pd.DataFrame(rows, columns=["key", "value", "ci_low", "ci_high", "method", "n"])
     out["value"] = out["value"].astype(float)
     return out
