@@ -134,6 +134,8 @@ def execute_chapter(
             progress_bar=False,
             log_output=False,
             cwd=str(cwd or output_path.parent),
+            # keep the kernel's own log (e.g. its transport notice) off the console
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except pm.PapermillExecutionError as err:
         raise BuildError(_failure_message(info, err)) from None
