@@ -219,7 +219,7 @@ def table1(pp: pd.DataFrame) -> pd.DataFrame:
 
 def _cell(r, g: str, decimals: int) -> str:
     if r["summary"] == "n_pct":
-        return f"{r[f'{g}_events']} ({r[f'{g}_pct']:.1f}%)"
+        return f"{int(r[f'{g}_events'])} ({r[f'{g}_pct']:.1f}%)"
     if r["summary"] == "mean_sd":
         return f"{r[f'{g}_mean']:.{decimals}f} ± {r[f'{g}_sd']:.{decimals}f}"
     return (
