@@ -57,6 +57,11 @@ __all__ = [
     "responder_characteristics",
     "cell_dose",
     "display_table",
+    "model_specification",
+    "remitter_display",
+    "responder_display",
+    "steps_display",
+    "selection_sentence",
     "paper_interval",
     "min_wald_se",
     "wald_se_from_ci",
@@ -888,6 +893,158 @@ def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def model_specification(covariates, *, outcome: str = "remission") -> str:
+    """The model written out, e.g. ``logit P(remission = 1) = b0 + b1 msc + ...``.
+
+    Examples
+    --------
+    >>> model_specification(["msc", "bmi_kg_m2"])
+    'logit P(remission = 1) = b0 + b1·msc + b2·bmi_kg_m2'
+    """
+    terms = " + ".join(f"b{i}·{c}" for i, c in enumerate(covariates, start=1))
+    return f"logit P({outcome} = 1) = b0" + (f" + {terms}" if terms else "")
+
+
+def _label(term: str) -> str:
+    return TERM_LABELS.get(term, term)
+
+
+def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
+    """:func:`remitter_comparison` formatted for the book (rounded for display only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Variable``, ``Remission: n``, ``Remission: mean ± SD (SEM)``,
+        ``No remission: n``, ``No remission: mean ± SD (SEM)``, ``Difference``,
+        ``Test``, ``p``.
+    """
+    rows = []
+    for r in comparison.to_dict("records"):
+        rows.append(
+            {
+                "Variable": _label(r["variable"]),
+                "Remission: n": r["n_remission"],
+                "Remission: mean ± SD (SEM)": f"{r['mean_remission']:.1f} ± "
+                f"{r['sd_remission']:.1f} ({r['sem_remission']:.1f})",
+                "No remission: n": r["n_no_remission"],
+                "No remission: mean ± SD (SEM)": f"{r['mean_no_remission']:.1f} ± "
+                f"{r['sd_no_remission']:.1f} ({r['sem_no_remission']:.1f})",
+                "Difference": f"{r['diff']:.1f}",
+                "Test": r["test"],
+                "p": _fmt_p(r["pval"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+_CHARACTERISTIC_LABELS = {
+    "age_at_onset": "Age at onset (years), mean",
+    "male": "Male sex, %",
+    "dk_or_dka": "DK or DKA at onset, %",
+    "duration_months": "Diabetes duration (months), mean",
+}
+
+
+def responder_display(characteristics: pd.DataFrame) -> pd.DataFrame:
+    """:func:`responder_characteristics` formatted for the book.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Characteristic``, ``Remission (n)``, ``No remission (n)``,
+        ``Test``, ``p``.
+    """
+    rows = []
+    for r in characteristics.to_dict("records"):
+        rows.append(
+            {
+                "Characteristic": _CHARACTERISTIC_LABELS.get(r["variable"], r["variable"]),
+                "Remission (n)": f"{r['summary_remission']:.1f} ({r['n_remission']})",
+                "No remission (n)": f"{r['summary_no_remission']:.1f} "
+                f"({r['n_no_remission']})",
+                "Test": r["test"],
+                "p": _fmt_p(r["pval"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def steps_display(result: StepwiseResult) -> pd.DataFrame:
+    """Every score test of the forward selection, and each entry or removal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate and step: ``Step``, ``Candidate``,
+        ``Score chi-square (1 df)``, ``p``, ``Decision`` (``entered``,
+        ``not entered``, or ``removed (LR chi-square ..., p ...)``); the forced
+        terms are listed first with step 0.
+    """
+    rows = []
+    forced = result.steps.loc[result.steps["action"] == "forced", "term"]
+    for t in forced:
+        rows.append(
+            {
+                "Step": 0,
+                "Candidate": _label(t),
+                "Score chi-square (1 df)": "",
+                "p": "",
+                "Decision": "forced in (block 1)",
+            }
+        )
+    acts = result.steps.loc[result.steps["action"] != "forced"]
+    for r in result.entry_tests.to_dict("records"):
+        hit = acts.loc[(acts["step"] == r["step"]) & (acts["term"] == r["term"])]
+        decision = "entered" if len(hit) else "not entered"
+        rows.append(
+            {
+                "Step": int(r["step"]),
+                "Candidate": _label(r["term"]),
+                "Score chi-square (1 df)": f"{r['statistic']:.3f}",
+                "p": _fmt_p(r["pval"]),
+                "Decision": decision,
+            }
+        )
+    for r in acts.loc[acts["action"] == "remove"].to_dict("records"):
+        rows.append(
+            {
+                "Step": int(r["step"]),
+                "Candidate": _label(r["term"]),
+                "Score chi-square (1 df)": "",
+                "p": "",
+                "Decision": f"removed (LR chi-square {r['statistic']:.3f}, "
+                f"p {_fmt_p(r['pval'])})",
+            }
+        )
+    return pd.DataFrame(rows).sort_values("Step", kind="stable").reset_index(drop=True)
+
+
+def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
+    """One sentence naming what the forward selection kept, with OR, CI and p.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1, 1, 1, 0, 1, 0, 0, 0] * 4,
+    ...                   "x": [1, 1, 1, 1, 0, 0, 0, 0] * 4})
+    >>> selection_sentence(forward_stepwise(d, outcome="y", candidates=["x"]))
+    '1 candidate entered. x: OR 9.000 (95% CI 1.817 to 44.591), Wald p = 0.007.'
+    """
+    level = f"{100 * (1 - alpha):g}% CI"
+    if not result.selected:
+        return "No candidate entered the model."
+    final = result.final.set_index("term")
+    parts = []
+    for t in result.selected:
+        r = final.loc[t]
+        parts.append(
+            f"{_label(t)}: OR {r['odds_ratio']:.3f} ({level} {r['ci_low']:.3f} to "
+            f"{r['ci_high']:.3f}), Wald p = {_fmt_p(r['pval'])}"
+        )
+    head = "1 candidate entered" if len(parts) == 1 else f"{len(parts)} candidates entered"
+    return f"{head}. " + "; ".join(parts) + "."
 
 
 def min_wald_se(x) -> float:

@@ -6,6 +6,7 @@ Also a forest plot of a logistic model's odds ratios (Table S3).
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -119,8 +120,8 @@ def remitter_figure(
         if np.isfinite(top) and np.isfinite(p) and p < alpha:
             lo, hi = ax.get_ylim()
             y = top + 0.06 * (hi - lo)
-            ax.plot([0, 0, 1, 1], [y, y + 0.02 * (hi - lo)] * 2, color="black", lw=1)
-            ax.plot([0, 1], [y + 0.02 * (hi - lo)] * 2, color="black", lw=1)
+            h = 0.02 * (hi - lo)
+            ax.plot([0, 0, 1, 1], [y, y + h, y + h, y], color="black", lw=1)
             ax.text(0.5, y + 0.025 * (hi - lo), "*", ha="center", va="bottom", fontsize=14)
             ax.set_ylim(lo, max(hi, y + 0.12 * (hi - lo)))
     fig.tight_layout()
@@ -152,6 +153,8 @@ def odds_ratio_forest(table: pd.DataFrame, *, title: str | None = None) -> Figur
     ax.scatter(t["odds_ratio"], y, marker="s", color="black", s=30, zorder=3)
     ax.axvline(1.0, color="0.4", ls="--", lw=1)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(ticker.NullFormatter())
     ax.set_yticks(y, [TERM_LABELS.get(term, term) for term in t["term"]])
     ax.set_xlabel("Odds ratio of remission (log scale)")
     ax.spines[["top", "right"]].set_visible(False)
