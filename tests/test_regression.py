@@ -569,6 +569,39 @@ def test_paper_interval_reads_the_claims_file(tmp_path):
 def test_display_table_rounds_only_for_display():
     t = rg.logit_table(table_frame(11, 16, 3, 23), outcome="y", covariates=["x"])
     shown = rg.display_table(t)
-    assert list(shown.columns) == ["Term", "B", "SE", "OR", "95% CI", "Wald p"]
-    assert shown.loc[1, "OR"] == "5.271"  # 253 / 48 = 5.27083
-    assert shown.loc[0, "OR"] == ""
+    assert list(shown.columns) == ["B", "SE", "OR", "95% CI", "Wald p"]
+    assert shown.iloc[1]["OR"] == "5.271"  # 253 / 48 = 5.27083
+    assert shown.loc["Intercept", "OR"] == ""
+
+
+def test_every_number_in_the_chapter_prose_is_computed():
+    # every {glue:text}`key` of notebooks/07_remission_factors.ipynb is a key of
+    # results(ch) or of chapter_texts(...) on the embedded data
+    import re
+
+    import nbformat
+
+    from ucmsc_repro.chapter import open_chapter
+    from ucmsc_repro.paths import NOTEBOOKS
+
+    ch = open_chapter("factors", show_banner=False, glue=False)
+    res = rg.results(ch)
+    texts = rg.chapter_texts(
+        res,
+        comparison=rg.remitter_comparison(ch.pp),
+        stepwise=rg.msc_stepwise(ch.pp),
+        alpha=ch.settings.alpha,
+    )
+    known = set(res["key"]) | set(texts)
+    known |= {f"{k}.ci_low" for k in res.loc[res["ci_low"].notna(), "key"]}
+    known |= {f"{k}.ci_high" for k in res.loc[res["ci_high"].notna(), "key"]}
+    nb = nbformat.read(NOTEBOOKS / "07_remission_factors.ipynb", as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    used = {m.group(1) for m in re.finditer(r"\{glue:text\}`([^`:]+)", prose)}
+    assert used, "the chapter glues no number"
+    assert used <= known, sorted(used - known)
+
+
+def test_unit_sentence_flips_when_the_implied_se_is_below_a_bound():
+    assert rg.unit_sentence(0.05, 0.01, 0.1).endswith("impossible with a unit of 10⁷ cells")
+    assert rg.unit_sentence(0.5, 0.01, 0.1).endswith("compatible with a unit of 10⁷ cells")

@@ -62,6 +62,8 @@ __all__ = [
     "responder_display",
     "steps_display",
     "selection_sentence",
+    "unit_sentence",
+    "chapter_texts",
     "paper_interval",
     "min_wald_se",
     "wald_se_from_ci",
@@ -101,6 +103,13 @@ TERM_LABELS: dict[str, str] = {
     "hba1c_pct_0": "Baseline HbA1c (per %)",
     "fcp_pmol_l_0": "Baseline fasting C-peptide (per pmol/L)",
     "msc_cells_total": "MSCs infused (per 10⁶ cells)",
+}
+
+#: How the book names each compared variable (with its unit).
+VARIABLE_LABELS: dict[str, str] = {
+    "fcp_pmol_l_0": "Baseline fasting C-peptide (pmol/L)",
+    "hba1c_pct_0": "Baseline HbA1c (%)",
+    "msc_cells_total": "MSCs infused (10⁶ cells)",
 }
 
 #: Iteration limit of the Newton-Raphson fit (SPSS's default is 20; Newton on a
@@ -187,6 +196,8 @@ class StepwiseResult:
         Every score test computed: ``step``, ``term``, ``statistic``, ``pval``.
     n, events : int
         Complete cases and events of the analysis.
+    entry_p, removal_p : float
+        The entry and removal criteria used.
     """
 
     steps: pd.DataFrame
@@ -196,6 +207,8 @@ class StepwiseResult:
     entry_tests: pd.DataFrame = field(default_factory=pd.DataFrame)
     n: int = 0
     events: int = 0
+    entry_p: float = 0.05
+    removal_p: float = 0.10
 
 
 def _complete_cases(
@@ -609,6 +622,8 @@ def forward_stepwise(
         entry_tests=pd.DataFrame(entry_rows, columns=["step", "term", "statistic", "pval"]),
         n=int(y.size),
         events=int(y.sum()),
+        entry_p=float(entry_p),
+        removal_p=float(removal_p),
     )
 
 
@@ -875,7 +890,7 @@ def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``Term``, ``B``, ``SE``, ``OR``, ``{100(1 - alpha)}% CI``,
+        Index ``Term``; columns ``B``, ``SE``, ``OR``, ``{100(1 - alpha)}% CI``,
         ``Wald p``; the intercept row shows B and SE only.
     """
     level = f"{100 * (1 - alpha):g}% CI"
@@ -892,7 +907,7 @@ def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
                 "Wald p": "" if const else _fmt_p(r["pval"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Term")
 
 
 def model_specification(covariates, *, outcome: str = "remission") -> str:
@@ -917,7 +932,7 @@ def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``Variable``, ``Remission: n``, ``Remission: mean ± SD (SEM)``,
+        Index ``Variable``; columns ``Remission: n``, ``Remission: mean ± SD (SEM)``,
         ``No remission: n``, ``No remission: mean ± SD (SEM)``, ``Difference``,
         ``Test``, ``p``.
     """
@@ -925,7 +940,7 @@ def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
     for r in comparison.to_dict("records"):
         rows.append(
             {
-                "Variable": _label(r["variable"]),
+                "Variable": VARIABLE_LABELS.get(r["variable"], r["variable"]),
                 "Remission: n": r["n_remission"],
                 "Remission: mean ± SD (SEM)": f"{r['mean_remission']:.1f} ± "
                 f"{r['sd_remission']:.1f} ({r['sem_remission']:.1f})",
@@ -937,7 +952,7 @@ def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
                 "p": _fmt_p(r["pval"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Variable")
 
 
 _CHARACTERISTIC_LABELS = {
@@ -954,7 +969,7 @@ def responder_display(characteristics: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``Characteristic``, ``Remission (n)``, ``No remission (n)``,
+        Index ``Characteristic``; columns ``Remission (n)``, ``No remission (n)``,
         ``Test``, ``p``.
     """
     rows = []
@@ -969,7 +984,7 @@ def responder_display(characteristics: pd.DataFrame) -> pd.DataFrame:
                 "p": _fmt_p(r["pval"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Characteristic")
 
 
 def steps_display(result: StepwiseResult) -> pd.DataFrame:
@@ -978,7 +993,7 @@ def steps_display(result: StepwiseResult) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per candidate and step: ``Step``, ``Candidate``,
+        One row per candidate and step, indexed by ``Step`` and ``Candidate``:
         ``Score chi-square (1 df)``, ``p``, ``Decision`` (``entered``,
         ``not entered``, or ``removed (LR chi-square ..., p ...)``); the forced
         terms are listed first with step 0.
@@ -1019,7 +1034,8 @@ def steps_display(result: StepwiseResult) -> pd.DataFrame:
                 f"p {_fmt_p(r['pval'])})",
             }
         )
-    return pd.DataFrame(rows).sort_values("Step", kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(rows).sort_values("Step", kind="stable")
+    return out.set_index(["Step", "Candidate"])
 
 
 def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
@@ -1045,6 +1061,81 @@ def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
         )
     head = "1 candidate entered" if len(parts) == 1 else f"{len(parts)} candidates entered"
     return f"{head}. " + "; ".join(parts) + "."
+
+
+def unit_sentence(implied_se: float, min_se_1e6: float, min_se_1e7: float) -> str:
+    """Which cell-count units the paper's interval is compatible with, in words.
+
+    Examples
+    --------
+    >>> unit_sentence(0.0587, 0.0115, 0.115)
+    'compatible with a unit of 10⁶ cells and impossible with a unit of 10⁷ cells'
+    """
+
+    def verdict(bound: float) -> str:
+        return "compatible with" if implied_se >= bound else "impossible with"
+
+    return (
+        f"{verdict(min_se_1e6)} a unit of 10⁶ cells and "
+        f"{verdict(min_se_1e7)} a unit of 10⁷ cells"
+    )
+
+
+def chapter_texts(
+    results_frame: pd.DataFrame,
+    *,
+    comparison: pd.DataFrame,
+    stepwise: StepwiseResult,
+    alpha: float = 0.05,
+) -> dict[str, str]:
+    """Pieces of text the chapter glues into its prose (computed, never typed).
+
+    Parameters
+    ----------
+    results_frame : pandas.DataFrame
+        :func:`results` of the chapter.
+    comparison : pandas.DataFrame
+        :func:`remitter_comparison`.
+    stepwise : StepwiseResult
+        :func:`msc_stepwise`.
+    alpha : float
+
+    Returns
+    -------
+    dict
+        ``factors.text.<name>`` -> text: ``whole_spec`` and ``stepwise_spec``
+        (models written out), ``forced`` and ``candidates`` (term labels),
+        ``selection`` (:func:`selection_sentence`), ``<variable>_test`` (test of
+        each Figure 4 comparison), ``paper_cells_ci`` (the paper's interval for
+        the cells, from ``data/paper_claims.csv``), ``unit_verdict``
+        (:func:`unit_sentence`), ``ci_level`` (e.g. ``95%``), ``whole_k``
+        (number of covariates of the whole-population model), ``entry_p`` and
+        ``removal_p`` (selection criteria).
+    """
+    v = results_frame.set_index("key")["value"]
+    lo, hi = paper_interval(PAPER_CELLS_KEY)
+    out = {
+        "factors.text.whole_spec": model_specification(WHOLE_POPULATION_COVARIATES),
+        "factors.text.stepwise_spec": model_specification(
+            (*MSC_ADJUSTMENT, "[selected candidates]")
+        ),
+        "factors.text.forced": ", ".join(_label(t) for t in MSC_ADJUSTMENT),
+        "factors.text.candidates": ", ".join(_label(t) for t in MSC_CANDIDATES),
+        "factors.text.selection": selection_sentence(stepwise, alpha=alpha),
+        "factors.text.paper_cells_ci": f"{lo:.3f} to {hi:.3f}",
+        "factors.text.unit_verdict": unit_sentence(
+            v["factors.msc_cells_total.paper.implied_se"],
+            v["factors.msc_cells_total.unit_1e6.min_se"],
+            v["factors.msc_cells_total.unit_1e7.min_se"],
+        ),
+        "factors.text.ci_level": f"{100 * (1 - alpha):g}%",
+        "factors.text.whole_k": str(len(WHOLE_POPULATION_COVARIATES)),
+        "factors.text.entry_p": f"{stepwise.entry_p:g}",
+        "factors.text.removal_p": f"{stepwise.removal_p:g}",
+    }
+    for r in comparison.to_dict("records"):
+        out[f"factors.text.{r['variable']}_test"] = r["test"]
+    return out
 
 
 def min_wald_se(x) -> float:
@@ -1171,8 +1262,18 @@ def results(ch) -> pd.DataFrame:
     )
     n_whole, ev_whole = int(whole["n"].iloc[0]), int(whole["events"].iloc[0])
     rows += [
-        {"key": "factors.whole.model.n", "value": n_whole, "method": "complete cases"},
-        {"key": "factors.whole.model.events", "value": ev_whole, "method": "remissions"},
+        {
+            "key": "factors.whole.model.n",
+            "value": n_whole,
+            "method": "complete cases",
+            "n": n_whole,
+        },
+        {
+            "key": "factors.whole.model.events",
+            "value": ev_whole,
+            "method": "remissions",
+            "n": n_whole,
+        },
         {
             "key": "factors.whole.model.epv",
             "value": min(ev_whole, n_whole - ev_whole) / len(WHOLE_POPULATION_COVARIATES),
@@ -1239,11 +1340,17 @@ def results(ch) -> pd.DataFrame:
         )
     n_terms = len(MSC_ADJUSTMENT) + len(sw.selected)
     rows += [
-        {"key": "factors.stepwise.model.n", "value": sw.n, "method": "complete cases"},
+        {
+            "key": "factors.stepwise.model.n",
+            "value": sw.n,
+            "method": "complete cases",
+            "n": sw.n,
+        },
         {
             "key": "factors.stepwise.model.events",
             "value": sw.events,
             "method": "remissions",
+            "n": sw.n,
         },
         {
             "key": "factors.stepwise.model.epv",
