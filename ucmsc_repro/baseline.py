@@ -36,10 +36,10 @@ class Variable:
     levels: tuple[tuple[str, str, str], ...] = ()
 
 
-_POS = (("positive", "positive", "positive"),)
+_POS = (("positive", "positive", ""),)
 
 TABLE1_VARIABLES: tuple[Variable, ...] = (
-    Variable("sex", "male", "Male sex", "categorical", levels=(("M", "", "male"),)),
+    Variable("sex", "male", "Male", "categorical", levels=(("M", "", ""),)),
     Variable("age_years", "age_years", "Age (years)", "continuous"),
     Variable(
         "onset",
@@ -72,12 +72,12 @@ TABLE1_VARIABLES: tuple[Variable, ...] = (
         "dk_or_dka",
         "DK or DKA at onset",
         "categorical",
-        levels=((1, "", "DK or DKA"),),
+        levels=((1, "", ""),),
     ),
-    Variable("gada", "gada", "GADA", "categorical", levels=_POS),
-    Variable("iaa", "iaa", "IAA", "categorical", levels=_POS),
-    Variable("ia2a", "ia2a", "IA-2A", "categorical", levels=_POS),
-    Variable("ica", "ica", "ICA", "categorical", levels=_POS),
+    Variable("gada", "gada", "GADA positive", "categorical", levels=_POS),
+    Variable("iaa", "iaa", "IAA positive", "categorical", levels=_POS),
+    Variable("ia2a", "ia2a", "IA-2A positive", "categorical", levels=_POS),
+    Variable("ica", "ica", "ICA positive", "categorical", levels=_POS),
     Variable("hba1c_pct_0", "hba1c_pct", "HbA1c (%)", "continuous"),
     Variable("fcp_pmol_l_0", "fcp_pmol_l", "Fasting C-peptide (pmol/L)", "continuous"),
     Variable("pcp_pmol_l_0", "pcp_pmol_l", "2-h C-peptide (pmol/L)", "continuous"),
@@ -100,6 +100,15 @@ TABLE1_VARIABLES: tuple[Variable, ...] = (
 )
 
 _GROUPS = (("all", None), ("msc", "MSC"), ("control", "control"))
+
+
+#: Short test names for the table; the full names are in the tidy table.
+_SHORT_TEST = {
+    "Student's t test (two-sided)": "t test",
+    "Mann-Whitney U test (two-sided, normal approximation)": "Mann-Whitney U",
+    "Pearson's chi-square test": "chi-square",
+    "Fisher's exact test (two-sided)": "Fisher exact",
+}
 
 
 def fmt_p(p: float) -> str:
@@ -251,7 +260,7 @@ def table1_display(table: pd.DataFrame) -> pd.DataFrame:
                     r, "control", d
                 ),
                 "p": fmt_p(r["pval"]),
-                "Test": r["test"],
+                "Test": _SHORT_TEST.get(r["test"], r["test"]),
                 "SMD": "" if not np.isfinite(r["smd"]) else f"{r['smd']:.2f}",
                 "Missing": str(missing),
             }

@@ -12,10 +12,31 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["RESULT_COLUMNS", "Recorder", "read_results"]
+__all__ = ["RESULT_COLUMNS", "Recorder", "read_results", "p_text"]
 
 #: Columns of ``results.csv``.
 RESULT_COLUMNS = ["key", "value", "ci_low", "ci_high", "method", "n", "chapter"]
+
+
+def p_text(p) -> str:
+    """A p-value as the book writes it: ``p = 0.041`` or ``p < 0.001``.
+
+    Examples
+    --------
+    >>> p_text(0.04123), p_text(0.0004), p_text(float("nan"))
+    ('p = 0.041', 'p < 0.001', 'p not computable')
+    """
+    try:
+        p = float(p)
+    except (TypeError, ValueError):
+        return "p not computable"
+    if not math.isfinite(p):
+        return "p not computable"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _is_pvalue_key(key: str) -> bool:
+    return key.rsplit(".", 1)[-1].startswith("pval")
 
 
 def _plain(x):
@@ -75,7 +96,9 @@ class Recorder:
         Parameters
         ----------
         key : str
-            Stable dotted key, e.g. ``baseline.age_years.msc.mean``.
+            Stable dotted key, e.g. ``baseline.age_years.msc.mean``. A key whose
+        last part starts with ``pval`` is also glued as ``<key>.text``
+        (``p = 0.041`` / ``p < 0.001``) for the prose.
         value : float, int, bool or str
             The statistic; numbers are stored as Python floats.
         method : str
@@ -107,6 +130,8 @@ class Recorder:
             from myst_nb import glue
 
             glue(key, v, display=False)
+            if _is_pvalue_key(key):
+                glue(f"{key}.text", p_text(v), display=False)
             if ci is not None:
                 glue(f"{key}.ci_low", lo, display=False)
                 glue(f"{key}.ci_high", hi, display=False)

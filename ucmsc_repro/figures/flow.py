@@ -47,7 +47,7 @@ def trial_profile_figure(subjects: pd.DataFrame) -> Figure:
     """
     counts = flow_counts(subjects)
     disc = discontinuations(subjects)
-    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    fig, ax = plt.subplots(figsize=(8.0, 5.6))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     ax.axis("off")
