@@ -286,3 +286,21 @@ def test_figures_draw_without_identifiers():
     assert not any(t.startswith("P") and t[1:].isdigit() for t in labels)
     assert len(fig.axes[0].patches) == 3  # one bar per insulin-free period
     plt.close(fig)
+
+
+def test_chi_square_is_not_defined_when_nobody_had_the_event():
+    t = rm.significance_tests(0, 10, 0, 12).set_index("key")
+    assert np.isnan(t.loc["pval_chi2", "pval"]) and np.isnan(t.loc["pval_yates", "pval"])
+    # Fisher: with no event there is a single possible table, so p = 1.
+    assert t.loc["pval_fisher", "pval"] == 1.0
+    assert t.loc["pval_fisher", "paper_rule"]
+
+
+def test_insulin_independence_without_any_case_gives_fisher_p_of_one():
+    d = _trial_like()
+    d["insulin_free_start_month"] = np.nan
+    d["insulin_free_end_month"] = np.nan
+    v = rm.results(_fake_chapter(d)).set_index("key")["value"]
+    assert v["primary.insulin_free.msc.events"] == 0
+    assert v["primary.insulin_free.pval_fisher"] == 1.0
+    assert not any(k.startswith("primary.insulin_free.duration_months") for k in v.index)

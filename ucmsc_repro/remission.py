@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.stats.contingency import expected_freq
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
@@ -133,6 +134,11 @@ def rates_by_arm(
 
 def _has_zero_cell(x1: int, n1: int, x2: int, n2: int) -> bool:
     return min(x1, n1 - x1, x2, n2 - x2) == 0
+
+
+def _empty_column(x1: int, n1: int, x2: int, n2: int) -> bool:
+    """Nobody, or everybody, had the event: the chi-square test is not defined."""
+    return x1 + x2 == 0 or (n1 - x1) + (n2 - x2) == 0
 
 
 def effect_measures(
@@ -255,9 +261,9 @@ def paper_rule_test(x1: int, n1: int, x2: int, n2: int) -> str:
     >>> paper_rule_test(11, 27, 3, 26), paper_rule_test(3, 27, 0, 26)
     ('pval_chi2', 'pval_fisher')
     """
-    table = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
-    if (table.sum(axis=0) == 0).any():
+    if _empty_column(x1, n1, x2, n2):
         return "pval_fisher"
+    table = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
     return "pval_fisher" if expected_freq(table).min() < 5 else "pval_chi2"
 
 
@@ -283,7 +289,9 @@ def significance_tests(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
     Notes
     -----
     The tests are :func:`ucmsc_repro.comparisons.two_by_two_tests`
-    (scipy's ``chi2_contingency`` and ``fisher_exact``, two-sided).
+    (scipy's ``chi2_contingency`` and ``fisher_exact``, two-sided). When
+    nobody (or everybody) had the event the chi-square statistic is not
+    defined: its p-values are missing and Fisher's test gives p = 1.
 
     References
     ----------
@@ -296,7 +304,24 @@ def significance_tests(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
     >>> t[["key", "n", "paper_rule"]].values.tolist()
     [['pval_chi2', 53, True], ['pval_yates', 53, False], ['pval_fisher', 53, False]]
     """
-    t = two_by_two_tests(x1, n1, x2, n2)
+    if _empty_column(x1, n1, x2, n2):
+        fisher = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])
+        nan = float("nan")
+        t = pd.DataFrame(
+            {
+                "test": [
+                    "Pearson's chi-square (not defined: one outcome only)",
+                    "Chi-square with Yates' continuity correction (not defined: one "
+                    "outcome only)",
+                    "Fisher's exact test (two-sided)",
+                ],
+                "statistic": [nan, nan, float(fisher.statistic)],
+                "dof": [nan, nan, nan],
+                "pval": [nan, nan, float(fisher.pvalue)],
+            }
+        )
+    else:
+        t = two_by_two_tests(x1, n1, x2, n2)
     t.insert(0, "key", list(_TEST_KEYS))
     t.insert(2, "two_sided", True)
     t.insert(3, "n", int(n1 + n2))

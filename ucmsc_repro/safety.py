@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from .comparisons import two_by_two_tests
+from scipy import stats
 
 __all__ = [
     "ARMS",
@@ -616,12 +615,13 @@ def results(ch) -> pd.DataFrame:
     x1, n1 = int(anyc.loc["msc", "participants"]), int(anyc.loc["msc", "n"])
     x2, n2 = int(anyc.loc["control", "participants"]), int(anyc.loc["control", "n"])
     if n1 and n2:
-        fisher = two_by_two_tests(x1, n1, x2, n2).iloc[2]
+        fisher = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])
         rows.append(
             _row(
                 "adverse_events.any.pval_fisher",
-                fisher["pval"],
-                f"{fisher['test']}, participants with any event",
+                fisher.pvalue,
+                "Fisher's exact test (two-sided), participants with any event, "
+                "MSC recipients versus control",
                 n=n1 + n2,
             )
         )
