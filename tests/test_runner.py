@@ -15,6 +15,7 @@ from ucmsc_repro import runner
 from ucmsc_repro.chapters import CHAPTERS, chapter, results_function
 from ucmsc_repro.exceptions import BuildError, DataValidationError
 from ucmsc_repro.paths import DEFAULT_DATA, ROOT
+from ucmsc_repro.schema import dictionary_table
 
 
 def _tree_digest(folder):
@@ -173,5 +174,9 @@ def test_whole_book_builds_from_the_default_data(tmp_path):
     html = "".join(p.read_text(errors="ignore") for p in (out / "html").rglob("*.html"))
     assert str(tmp_path) not in html  # no machine paths in the rendered book
     assert "SYNTHETIC cohort" in (out / "html" / "index.html").read_text()
+    dictionary = (out / "html" / "book" / "data_dictionary.html").read_text()
+    cell = '<td><p><code class="docutils literal notranslate"><span class="pre">{}</span>'
+    for name in dictionary_table()["column"]:
+        assert cell.format(name) in dictionary, name  # one table row per contract column
     meta = json.loads((out / "notebooks" / CHAPTERS[0].notebook).read_text())
     assert "start_time" not in json.dumps(meta["metadata"])
