@@ -28,6 +28,7 @@ from .trajectories import (
 __all__ = [
     "FACTORS",
     "SUBGROUP_LABELS",
+    "FACTOR_TITLES",
     "subgroup_column",
     "cpeptide_by_subgroup",
     "remission_by_subgroup",
@@ -56,7 +57,7 @@ SUBGROUP_LABELS: dict[str, str] = {
     "dk_or_dka": "DK or DKA at onset",
     "no_dk": "Neither DK nor DKA at onset",
 }
-_FACTOR_TITLES = {"onset": "Age at onset", "dk_or_dka": "Ketosis at onset"}
+FACTOR_TITLES = {"onset": "Age at onset", "dk_or_dka": "Ketosis or ketoacidosis at onset"}
 
 
 def subgroup_column(data: pd.DataFrame, factor: str) -> pd.Series:
@@ -477,13 +478,18 @@ def interaction_sentence(row: dict | pd.Series) -> str:
     )
 
 
-def glue_text(ch, interactions: pd.DataFrame) -> None:
+def glue_text(ch, res: pd.DataFrame, interactions: pd.DataFrame) -> None:
     """Glue the text pieces of the chapter's prose (not recorded as results).
 
-    Glues ``subgroups.remission.interaction.<factor>.sentence`` (see
-    :func:`interaction_sentence`) and
-    ``subgroups.remission.interaction.test`` (the test's name).
+    Glues ``subgroups.adult_onset_age`` and ``subgroups.alpha`` (settings as
+    text), ``<key>.test`` (the test's name) for every p-value key of ``res``,
+    ``subgroups.remission.interaction.<factor>.sentence`` (see
+    :func:`interaction_sentence`) and ``subgroups.remission.interaction.test``.
     """
+    ch.rec.text("subgroups.adult_onset_age", f"{ch.settings.adult_onset_age:g}")
+    ch.rec.text("subgroups.alpha", f"{ch.settings.alpha:g}")
+    for r in res.loc[res["key"].str.endswith(".pval")].itertuples(index=False):
+        ch.rec.text(f"{r.key}.test", r.method)
     for r in interactions.to_dict("records"):
         key = f"subgroups.remission.interaction.{r['factor']}.sentence"
         ch.rec.text(key, interaction_sentence(r))

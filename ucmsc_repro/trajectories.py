@@ -35,11 +35,16 @@ __all__ = [
     "paired_by_visit",
     "compare_arms",
     "cpeptide_table",
+    "ONSET_LEVELS",
+    "table_s1",
     "rose_counts",
     "format_p",
     "visit_display",
+    "visits_display",
     "comparison_display",
     "rose_display",
+    "visit_sentence",
+    "glue_text",
     "results",
 ]
 
@@ -392,6 +397,29 @@ def cpeptide_table(
     return out
 
 
+#: Onset subgroups: value of the ``onset`` column -> subgroup key.
+ONSET_LEVELS: dict[str, str] = {"adult": "adult", "juvenile": "juvenile"}
+
+
+def table_s1(data: pd.DataFrame) -> pd.DataFrame:
+    """Table S1: :func:`cpeptide_table` for everyone, then by age at onset.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`cpeptide_table` with ``subgroup`` ``all``, then
+        ``adult`` and ``juvenile``.
+
+    References
+    ----------
+    Lu et al. 2021, Additional file 1, Table S1.
+    """
+    return pd.concat(
+        [cpeptide_table(data), cpeptide_table(data, by="onset", levels=ONSET_LEVELS)],
+        ignore_index=True,
+    )
+
+
 def rose_counts(
     data: pd.DataFrame,
     *,
@@ -517,6 +545,10 @@ def visit_display(
     """
     dg = _digits(measure)
     refs = sorted(tests["reference"].unique()) if len(tests) else []
+    order = {a: i for i, a in enumerate(ARMS)}
+    summary = summary.sort_values(
+        ["arm", "month"], key=lambda s: s.map(order) if s.name == "arm" else s
+    )
     rows = []
     for r in summary.itertuples(index=False):
         row = {
@@ -538,6 +570,24 @@ def visit_display(
                 row[col] = ""
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def visits_display(long: pd.DataFrame, *, measure: str) -> pd.DataFrame:
+    """The visit table of a measure for both arms, ready to show.
+
+    Computes :func:`visit_summary` and the paired tests against month 0 and
+    month 3 (:func:`paired_by_visit`) and formats them with
+    :func:`visit_display`.
+    """
+    summary = visit_summary(long, measure=measure)
+    tests = pd.concat(
+        [
+            paired_by_visit(long, measure=measure, reference=ref)
+            for ref in (0, SECOND_REFERENCE_MONTH)
+        ],
+        ignore_index=True,
+    )
+    return visit_display(summary, tests, measure=measure)
 
 
 def _short_test(name: str) -> str:
@@ -608,6 +658,80 @@ def rose_display(frame: pd.DataFrame) -> pd.DataFrame:
         row["p"] = format_p(first["pval"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def visit_sentence(
+    summary: pd.DataFrame, tests: pd.DataFrame, *, arm: str, measure: str
+) -> str:
+    """Mean ± SD at every visit with the paired p-values, as one phrase.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`visit_summary`.
+    tests : pandas.DataFrame
+        From :func:`paired_by_visit`, references stacked.
+    arm : str
+        Arm key.
+    measure : str
+        The measure (units and decimals).
+
+    Returns
+    -------
+    str
+        E.g. ``"9.8 ± 3.0% at month 0, 6.6 ± 0.8% at month 3 (p < 0.001
+        against month 0) and ..."``; the tests are named in
+        :func:`visit_display`.
+    """
+    dg = 1 if measure == "hba1c_pct" else _digits(measure)
+    unit = (
+        "%" if measure == "hba1c_pct" else " " + LABELS[measure].split("(")[-1].rstrip(")")
+    )
+    parts = []
+    for r in summary.loc[summary["arm"].eq(arm)].itertuples(index=False):
+        text = f"{r.mean:.{dg}f} ± {r.sd:.{dg}f}{unit} at month {r.month:g}"
+        ps = []
+        hit = tests.loc[tests["arm"].eq(arm) & tests["month"].eq(r.month)]
+        for t in hit.sort_values("reference").itertuples(index=False):
+            p = format_p(t.pval)
+            p = f"p < {p[1:]}" if p.startswith("<") else f"p = {p}"
+            ps.append(f"{p} against month {t.reference:g}")
+        if ps:
+            text += f" ({'; '.join(ps)})"
+        parts.append(text)
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if parts else "no data"
+
+
+def glue_text(ch, res: pd.DataFrame) -> None:
+    """Glue the text pieces of the chapter's prose (not recorded as results).
+
+    Glues ``secondary.endpoint_month``, ``secondary.alpha`` and
+    ``secondary.adult_onset_age`` (settings as text), ``<key>.test`` (the
+    test's name) for every p-value key of ``res``, and
+    ``secondary.<measure>.<arm>.visits`` (see :func:`visit_sentence`).
+    """
+    ch.rec.text("secondary.endpoint_month", f"{ch.settings.endpoint_month:g}")
+    ch.rec.text("secondary.alpha", f"{ch.settings.alpha:g}")
+    ch.rec.text("secondary.adult_onset_age", f"{ch.settings.adult_onset_age:g}")
+    for r in res.loc[res["key"].str.contains(r"\.pval")].itertuples(index=False):
+        ch.rec.text(f"{r.key}.test", r.method)
+    long = visit_long(ch.pp, ch.data.visits)
+    for m in TRAJECTORY_MEASURES:
+        summary = visit_summary(long, measure=m)
+        tests = pd.concat(
+            [
+                paired_by_visit(long, measure=m, reference=ref)
+                for ref in (0, SECOND_REFERENCE_MONTH)
+            ],
+            ignore_index=True,
+        )
+        for a in ARMS:
+            ch.rec.text(
+                f"secondary.{m}.{a}.visits",
+                visit_sentence(summary, tests, arm=a, measure=m),
+            )
 
 
 # --- the chapter's results ------------------------------------------------------
@@ -700,12 +824,9 @@ def results(ch) -> pd.DataFrame:
                 rows.append(_row(key, r["pval"], r["test"], r["n"]))
         change = compare_arms(pp, variables=[f"{m}_change"])
         rows += _comparison_rows(lambda r, m=m: f"secondary.{m}.change", change)
-    onset = {"adult": "adult", "juvenile": "juvenile"}
-    tables = [cpeptide_table(pp), cpeptide_table(pp, by="onset", levels=onset)]
-    for t in tables:
-        rows += _comparison_rows(
-            lambda r: f"secondary.{r['measure']}.{r['kind']}.{r['subgroup']}", t
-        )
+    rows += _comparison_rows(
+        lambda r: f"secondary.{r['measure']}.{r['kind']}.{r['subgroup']}", table_s1(pp)
+    )
     rose = rose_counts(pp)
     for r in rose.to_dict("records"):
         prefix = f"secondary.{r['measure']}.rose.{r['arm']}"
