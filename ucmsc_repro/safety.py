@@ -296,7 +296,7 @@ def _check_fever_count(events, table):
     adults = int(who["onset"].eq("adult").sum())
     severities = sorted(set(f["severity"]))
     text = (
-        f"{n} participants with fever ({msc} MSC recipients, {adults} adult-onset); "
+        f"{n} with fever ({msc} MSC, {adults} adult-onset); "
         f"severity: {', '.join(severities) if severities else 'none'}"
     )
     return text, n == 3 and msc == 3 and adults == 3 and severities == ["mild"]
@@ -655,3 +655,83 @@ def results(ch) -> pd.DataFrame:
         _row("adverse_events.statements.total.n", len(st), "paper statements checked"),
     ]
     return pd.DataFrame(rows, columns=["key", "value", "ci_low", "ci_high", "method", "n"])
+
+
+# ---------------------------------------------------------------- display
+
+
+def events_display(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`events_by_group` formatted for the book (counts, no listing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Event``, ``Arm``, ``After``, ``Participants / exposed``,
+        ``%``, ``Events``; one row per term, arm and infusion.
+    """
+    arms = {"MSC": "MSC-treated", "control": "Control"}
+    after = {"any": "any infusion", "1": "infusion 1", "2": "infusion 2"}
+    return pd.DataFrame(
+        {
+            "Event": counts["term"].str.replace("_", " ").replace({"any": "any event"}),
+            "Arm": counts["arm"].map(arms),
+            "After": [
+                "(no infusion)" if arm == "control" else after[k]
+                for arm, k in zip(counts["arm"], counts["infusion"], strict=True)
+            ],
+            "Participants / exposed": [
+                f"{p}/{n}" for p, n in zip(counts["participants"], counts["n"], strict=True)
+            ],
+            "%": ["" if not np.isfinite(p) else f"{p:.1f}" for p in counts["pct"]],
+            "Events": counts["events"],
+        }
+    )
+
+
+def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`term_summary` formatted for the book.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Event``, ``Events (participants)``, ``After infusion 1 / 2``,
+        ``Onset, h (range)``, ``Highest °C``, ``Longest to resolution, h``,
+        ``Unresolved``, ``Mild / moderate / severe``, ``Serious``.
+    """
+
+    def num(x, digits=1):
+        return "" if not np.isfinite(x) else f"{x:.{digits}f}"
+
+    rows = []
+    for s in summary.itertuples():
+        rows.append(
+            {
+                "Event": s.term.replace("_", " "),
+                "Events (participants)": f"{s.events} ({s.participants})",
+                "After infusion 1 / 2": f"{s.after_infusion_1} / {s.after_infusion_2}",
+                "Onset, h (range)": f"{num(s.onset_hours_min)} to {num(s.onset_hours_max)}",
+                "Highest °C": num(s.max_temp_c),
+                "Longest to resolution, h": num(s.resolved_hours_max),
+                "Unresolved": s.unresolved,
+                "Mild / moderate / severe": f"{s.mild} / {s.moderate} / {s.severe}",
+                "Serious": s.serious,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+
+
+def statements_display(statements: pd.DataFrame) -> pd.DataFrame:
+    """:func:`paper_statements` formatted for the book.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``The paper says``, ``The data show``, ``Consistent``.
+    """
+    return pd.DataFrame(
+        {
+            "The paper says": "“" + statements["paper"] + "”",
+            "The data show": statements["data"],
+            "Consistent": statements["consistent"].map({True: "yes", False: "NO"}),
+        }
+    )
