@@ -233,6 +233,9 @@ def test_results_report_counts_tests_effects_power_and_insulin_independence():
     assert [v[f"primary.insulin_free.duration_months.rank{i}"] for i in (1, 2, 3)] == (
         pytest.approx([3.8, 12.0, 20.0])
     )
+    assert v["primary.insulin_free.duration_months.max"] == pytest.approx(20.0)
+    assert v["primary.insulin_free.start_month.min"] == pytest.approx(1.5)
+    assert v["primary.remission.all.n"] == 53
     assert v["primary.settings.threshold_pct"] == pytest.approx(10.0)
     assert list(res.columns) == ["value", "ci_low", "ci_high", "method", "n"]
 
@@ -303,4 +306,7 @@ def test_insulin_independence_without_any_case_gives_fisher_p_of_one():
     v = rm.results(_fake_chapter(d)).set_index("key")["value"]
     assert v["primary.insulin_free.msc.events"] == 0
     assert v["primary.insulin_free.pval_fisher"] == 1.0
-    assert not any(k.startswith("primary.insulin_free.duration_months") for k in v.index)
+    assert not any(
+        k.startswith("primary.insulin_free.duration_months.rank") for k in v.index
+    )
+    assert np.isnan(v["primary.insulin_free.duration_months.max"])

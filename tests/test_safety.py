@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -190,6 +191,7 @@ def test_fisher_test_of_any_event_matches_hand_computation():
     # likely than the observed 35/120: (35 + 1 + 21) / 120 = 0.475.
     res = safety.results(_chapter(_events(PAPER_LIKE), _statement_table())).set_index("key")
     assert res.loc["adverse_events.any.msc.n", "value"] == 7
+    assert res.loc["adverse_events.exposed.all.n", "value"] == 10
     assert res.loc["adverse_events.any.pval_fisher", "value"] == pytest.approx(57 / 120)
     assert res.loc["adverse_events.any.pval_fisher", "n"] == 10
     assert "two-sided" in res.loc["adverse_events.any.pval_fisher", "method"]
@@ -199,7 +201,9 @@ def test_fever_is_reported_as_zero_when_no_event_was_recorded():
     res = safety.results(_chapter(_events([]), _table())).set_index("key")["value"]
     assert res["adverse_events.fever.msc.events"] == 0
     assert res["adverse_events.any.all.count"] == 0
-    assert "adverse_events.fever.max_temp_c.max" not in res.index
+    # the keys the prose needs exist, missing (NaN) without any fever
+    assert np.isnan(res["adverse_events.fever.max_temp_c.max"])
+    assert "adverse_events.fever.onset_hours.rank1" not in res.index
 
 
 def test_adult_onset_cut_off_changes_the_onset_counts():

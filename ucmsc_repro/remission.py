@@ -29,6 +29,7 @@ __all__ = [
     "INFUSION_MONTHS",
     "OUTCOMES",
     "rates_by_arm",
+    "arm_counts",
     "effect_measures",
     "significance_tests",
     "paper_rule_test",
@@ -130,6 +131,30 @@ def rates_by_arm(
             }
         )
     return pd.DataFrame(rows)
+
+
+def arm_counts(data: pd.DataFrame, *, outcome: str = "remission") -> tuple[int, ...]:
+    """Events and participants with a known outcome, MSC arm then control.
+
+    Returns
+    -------
+    tuple of int
+        ``(x1, n1, x2, n2)``, the arguments of :func:`significance_tests`,
+        :func:`effect_measures` and :func:`ucmsc_repro.power.power_table`.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"arm": ["MSC", "MSC", "control"], "remission": [1, 0, 0]})
+    >>> arm_counts(d)
+    (1, 2, 0, 1)
+    """
+    r = rates_by_arm(data, outcome=outcome).set_index("arm_key")
+    return (
+        int(r.loc["msc", "events"]),
+        int(r.loc["msc", "n"]),
+        int(r.loc["control", "events"]),
+        int(r.loc["control", "n"]),
+    )
 
 
 def _has_zero_cell(x1: int, n1: int, x2: int, n2: int) -> bool:
@@ -477,6 +502,7 @@ def results(ch) -> pd.DataFrame:
         - ``primary.<outcome>.<msc|control>.<events|n|missing|pct>`` for
           ``remission``, ``remission_fcp`` and ``remission_pcp`` (``pct``
           carries its Wilson interval);
+        - ``primary.remission.all.n`` (participants with a known outcome);
         - ``primary.remission.<pval_chi2|pval_yates|pval_fisher>`` and
           ``primary.remission.pval`` (the test the paper's rule picks);
         - ``primary.remission.<risk_difference|risk_ratio|odds_ratio>`` with
@@ -485,8 +511,9 @@ def results(ch) -> pd.DataFrame:
           :func:`ucmsc_repro.power.power_table` and ``primary.power.default``;
         - ``primary.insulin_free.<msc|control>.<events|n|pct>``,
           ``primary.insulin_free.<arm>_<adult|juvenile>.<events|n>``,
-          ``primary.insulin_free.pval_fisher``,
+          ``primary.insulin_free.pval_fisher``, ``primary.insulin_free.all.n``,
           ``primary.insulin_free.ongoing.events``,
+          ``primary.insulin_free.<duration_months|start_month>.<min|max>``,
           ``primary.insulin_free.<duration_months|start_month|end_month>.rank<i>``
           (values sorted ascending, each ranked separately).
 
@@ -524,6 +551,7 @@ def results(ch) -> pd.DataFrame:
     c = counts["remission"]
     x1, n1 = int(c.loc["msc", "events"]), int(c.loc["msc", "n"])
     x2, n2 = int(c.loc["control", "events"]), int(c.loc["control", "n"])
+    rows.append(_row("primary.remission.all.n", n1 + n2, "participants in both arms"))
     if n1 and n2:
         tests = significance_tests(x1, n1, x2, n2)
         for t in tests.itertuples():
@@ -586,6 +614,7 @@ def results(ch) -> pd.DataFrame:
     f = free.loc[free["onset"].eq("all")].set_index("arm_key")
     fx1, fn1 = int(f.loc["msc", "events"]), int(f.loc["msc", "n"])
     fx2, fn2 = int(f.loc["control", "events"]), int(f.loc["control", "n"])
+    rows.append(_row("primary.insulin_free.all.n", fn1 + fn2, "participants in both arms"))
     if fn1 and fn2:
         fisher = significance_tests(fx1, fn1, fx2, fn2).set_index("key").loc["pval_fisher"]
         rows.append(
@@ -604,6 +633,15 @@ def results(ch) -> pd.DataFrame:
             "count of periods without a restart date",
         )
     )
+    # min/max are missing (NaN) without any period, so the prose finds its keys
+    for col, what in (
+        ("duration_months", "months from stopping to restarting insulin"),
+        ("start_month", "months from the first infusion to stopping insulin"),
+    ):
+        rows += [
+            _row(f"primary.insulin_free.{col}.min", periods[col].min(), f"{what}, minimum"),
+            _row(f"primary.insulin_free.{col}.max", periods[col].max(), f"{what}, maximum"),
+        ]
     rows += _ranked(
         "primary.insulin_free.duration_months",
         periods["duration_months"],

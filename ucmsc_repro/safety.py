@@ -483,7 +483,7 @@ def results(ch) -> pd.DataFrame:
         Columns ``key``, ``value``, ``ci_low``, ``ci_high``, ``method``,
         ``n``. Keys (``<term>`` is a term slug such as ``fever``, or ``any``):
 
-        - ``adverse_events.exposed.<msc|control>.n``,
+        - ``adverse_events.exposed.<msc|control|all>.n``,
           ``adverse_events.exposed.infusion<1|2>.n``;
         - ``adverse_events.<term>.<msc|control>.<events|n|pct>`` (events =
           participants with at least one such event);
@@ -491,7 +491,9 @@ def results(ch) -> pd.DataFrame:
           with such an event after that infusion);
         - ``adverse_events.<term>.all.count`` (number of events),
           ``adverse_events.<term>.<adult|juvenile>.events`` (participants);
-        - for each term with events: ``.onset_hours.rank<i>`` (sorted),
+        - for each term with events, and always for ``any`` and ``fever``
+          (missing values when there is no such event):
+          ``.onset_hours.rank<i>`` (sorted; only with events),
           ``.onset_hours.min``/``.max``, ``.max_temp_c.max``,
           ``.resolved_hours.max`` (onset to resolution),
           ``.resolved_after_infusion_hours.max``, ``.unresolved.events``,
@@ -525,6 +527,14 @@ def results(ch) -> pd.DataFrame:
             key = f"adverse_events.exposed.infusion{r.infusion}.n"
             method = f"MSC participants who received infusion {r.infusion}"
         rows.append(_row(key, r.n, method))
+    expo = exposure(table).set_index(["arm_key", "infusion"])["n"]
+    rows.append(
+        _row(
+            "adverse_events.exposed.all.n",
+            expo[("msc", "any")] + expo[("control", "any")],
+            "participants exposed in both arms",
+        )
+    )
 
     terms = list(dict.fromkeys(counts["term"]))
     for term in terms:
@@ -557,7 +567,8 @@ def results(ch) -> pd.DataFrame:
         for level in ("adult", "juvenile"):
             who = sel.loc[sel["onset"].eq(level), "subject_id"].nunique()
             rows.append(_row(f"{base}.{level}.events", who, f"{level}-onset participants"))
-        if d.empty:
+        always = term in ALWAYS_REPORTED_TERMS or term == "any"
+        if d.empty and not always:
             continue
         for i, v in enumerate(np.sort(d["onset_hours"].to_numpy(dtype=float)), start=1):
             rows.append(
@@ -567,32 +578,27 @@ def results(ch) -> pd.DataFrame:
                     "hours from the infusion to onset, sorted ascending",
                 )
             )
+        # Missing (NaN) when there is no such event, so the prose always finds its keys.
         rows += [
             _row(f"{base}.onset_hours.min", d["onset_hours"].min(), "minimum, hours"),
             _row(f"{base}.onset_hours.max", d["onset_hours"].max(), "maximum, hours"),
             _row(f"{base}.unresolved.events", int((~d["resolved"]).sum()), "events"),
+            _row(
+                f"{base}.max_temp_c.max",
+                d["max_temp_c"].max(),
+                "highest temperature recorded, °C",
+            ),
+            _row(
+                f"{base}.resolved_hours.max",
+                d["resolved_hours"].max(),
+                "longest time from onset to resolution, hours",
+            ),
+            _row(
+                f"{base}.resolved_after_infusion_hours.max",
+                d["resolved_after_infusion_hours"].max(),
+                "longest time from the infusion to resolution, hours",
+            ),
         ]
-        if d["max_temp_c"].notna().any():
-            rows.append(
-                _row(
-                    f"{base}.max_temp_c.max",
-                    d["max_temp_c"].max(),
-                    "highest temperature recorded, °C",
-                )
-            )
-        if d["resolved"].any():
-            rows += [
-                _row(
-                    f"{base}.resolved_hours.max",
-                    d["resolved_hours"].max(),
-                    "longest time from onset to resolution, hours",
-                ),
-                _row(
-                    f"{base}.resolved_after_infusion_hours.max",
-                    d["resolved_after_infusion_hours"].max(),
-                    "longest time from the infusion to resolution, hours",
-                ),
-            ]
         for sev in ("mild", "moderate", "severe"):
             rows.append(
                 _row(f"{base}.{sev}.events", int(d["severity"].eq(sev).sum()), "events")
