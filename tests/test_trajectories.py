@@ -278,6 +278,7 @@ def test_results_have_the_planned_keys_and_columns():
         "secondary.hba1c_pct.msc.m3.mean",
         "secondary.hba1c_pct.msc.m12.sd",
         "secondary.hba1c_pct.msc.m3.pval_vs_m0",
+        "secondary.hba1c_pct.msc.lowest_month",
         "secondary.hba1c_pct.msc.m12.pval_vs_m3",
         "secondary.insulin_iu_kg_day.control.m6.pval_vs_m0",
         "secondary.hba1c_pct.change.msc.mean",
@@ -314,6 +315,8 @@ def test_results_values_are_the_computed_statistics():
     rose = int((msc["fcp_pmol_l_end"] > msc["fcp_pmol_l_0"]).sum())
     assert res.loc["secondary.fcp_pmol_l.rose.msc.events", "value"] == rose
     long = ch.data.visits.merge(pp[["subject_id", "arm"]])
+    means = long.loc[long["arm"].eq("MSC")].groupby("month")["hba1c_pct"].mean()
+    assert res.loc["secondary.hba1c_pct.msc.lowest_month", "value"] == means.idxmin()
     m3 = long.loc[long["arm"].eq("MSC") & long["month"].eq(3.0), "hba1c_pct"]
     assert res.loc["secondary.hba1c_pct.msc.m3.sd", "value"] == pytest.approx(
         statistics.stdev(m3)

@@ -795,6 +795,7 @@ def results(ch) -> pd.DataFrame:
 
         - ``secondary.<hba1c_pct|insulin_iu_kg_day>.<arm>.mM.<mean|sd|sem|median|q1|q3|n>``
         - ``secondary.<...>.<arm>.mM.pval_vs_m0`` and ``.pval_vs_m3`` (paired);
+        - ``secondary.<...>.<arm>.lowest_month`` (visit with the lowest mean);
         - ``secondary.<...>.change.<arm>.<stat>`` and ``.change.pval``
           (baseline to the endpoint month, between arms);
         - ``secondary.<fcp|pcp>_pmol_l.<m0|end|change|pct|ratio>.<sub>.<arm>.<stat>``
@@ -816,6 +817,16 @@ def results(ch) -> pd.DataFrame:
             for stat in ("mean", "sd", "sem", "median", "q1", "q3"):
                 rows.append(_row(f"{prefix}.{stat}", r[stat], _STAT_METHOD[stat], r["n"]))
             rows.append(_row(f"{prefix}.n", r["n"], "count of non-missing values", r["n"]))
+        for arm, sub in summary.dropna(subset=["mean"]).groupby("arm", sort=False):
+            low = sub.loc[sub["mean"].idxmin()]
+            rows.append(
+                _row(
+                    f"secondary.{m}.{arm}.lowest_month",
+                    low["month"],
+                    "visit month with the lowest mean (first such month on ties)",
+                    low["n"],
+                )
+            )
         for ref in (0, SECOND_REFERENCE_MONTH):
             tests = paired_by_visit(long, measure=m, reference=ref)
             for r in tests.to_dict("records"):
