@@ -406,12 +406,25 @@ def remission_interactions(
 ) -> pd.DataFrame:
     """Interaction test and its power, one row per factor.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Analysis table with ``remission`` (e.g. ``ch.pp``).
+    factors : tuple of str
+        Keys of :data:`FACTORS`.
+    alpha : float
+        Two-sided significance level of the power calculation.
+
     Returns
     -------
     pandas.DataFrame
         Columns of :func:`interaction_test` plus ``power`` (probability),
         ``power_first``, ``power_second``, ``assumed_log_or`` and
         ``power_note``.
+
+    References
+    ----------
+    See :func:`interaction_test` and :func:`interaction_power`.
     """
     rows = []
     for f in factors:

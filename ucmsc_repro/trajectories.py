@@ -575,9 +575,22 @@ def visit_display(
 def visits_display(long: pd.DataFrame, *, measure: str) -> pd.DataFrame:
     """The visit table of a measure for both arms, ready to show.
 
-    Computes :func:`visit_summary` and the paired tests against month 0 and
-    month 3 (:func:`paired_by_visit`) and formats them with
-    :func:`visit_display`.
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        Visits in long format (:func:`visit_long`).
+    measure : str
+        The measure, e.g. ``"hba1c_pct"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`visit_display`: :func:`visit_summary` with the paired tests
+        against month 0 and month 3 (:func:`paired_by_visit`).
+
+    References
+    ----------
+    Lu et al. 2021, Figure 2 A/B.
     """
     summary = visit_summary(long, measure=measure)
     tests = pd.concat(
