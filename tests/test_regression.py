@@ -588,6 +588,7 @@ def test_every_number_in_the_chapter_prose_is_computed():
     res = rg.results(ch)
     texts = rg.chapter_texts(
         res,
+        whole=rg.whole_population_model(ch.pp, errors="missing"),
         comparison=rg.remitter_comparison(ch.pp),
         stepwise=rg.msc_stepwise(ch.pp),
         alpha=ch.settings.alpha,
@@ -597,7 +598,10 @@ def test_every_number_in_the_chapter_prose_is_computed():
     known |= {f"{k}.ci_high" for k in res.loc[res["ci_high"].notna(), "key"]}
     nb = nbformat.read(NOTEBOOKS / "07_remission_factors.ipynb", as_version=4)
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    used = {m.group(1) for m in re.finditer(r"\{glue:text\}`([^`:]+)", prose)}
+    roles = re.findall(r"\{glue:text\}`([^`]*)`", prose)
+    malformed = [r for r in roles if not re.fullmatch(r"[\w.]+(:\.\d+f)?", r)]
+    assert not malformed
+    used = {r.split(":")[0] for r in roles}
     assert used, "the chapter glues no number"
     assert used <= known, sorted(used - known)
 
@@ -605,3 +609,39 @@ def test_every_number_in_the_chapter_prose_is_computed():
 def test_unit_sentence_flips_when_the_implied_se_is_below_a_bound():
     assert rg.unit_sentence(0.05, 0.01, 0.1).endswith("impossible with a unit of 10⁷ cells")
     assert rg.unit_sentence(0.5, 0.01, 0.1).endswith("compatible with a unit of 10⁷ cells")
+
+
+def separated_cohort() -> pd.DataFrame:
+    # every MSC recipient remits and no control does: the arm separates the outcome
+    d = cohort()
+    return d.assign(remission=d["msc"].astype(float))
+
+
+def test_whole_model_on_separated_data_raises_by_default_and_reports_on_request():
+    d = separated_cohort()
+    with pytest.raises(rg.ModelFitError):
+        rg.whole_population_model(d)
+    t = rg.whole_population_model(d, errors="missing")
+    assert list(t["term"]) == ["const", *rg.WHOLE_POPULATION_COVARIATES]
+    assert t["odds_ratio"].isna().all()
+    assert "separat" in t.attrs["error"]
+    assert rg.display_table(t)["Estimate"].eq("not estimable").all()
+
+
+def test_chapter_results_say_why_a_model_is_not_estimable():
+    res = rg.results(fake_chapter(separated_cohort())).set_index("key")
+    assert np.isnan(res.loc["factors.whole.msc.or", "value"])
+    assert "not estimable" in res.loc["factors.whole.msc.or", "method"]
+    # within the MSC arm every recipient remits: the outcome has a single value
+    assert np.isnan(res.loc["factors.stepwise.fcp_pmol_l_0.selected", "value"])
+    assert np.isnan(res.loc["factors.msc_remitters.fcp_pmol_l_0.pval", "value"])
+    sw = rg.msc_stepwise(separated_cohort(), errors="missing")
+    assert "single value" in sw.error
+    assert rg.selection_sentence(sw).startswith("The forward selection could not")
+
+
+def test_groups_too_small_are_not_tested():
+    d = pd.DataFrame({"msc": [1, 1, 1], "remission": [1, 0, 0], "v": [1.0, 2.0, 3.0]})
+    r = rg.remitter_comparison(d, variables=["v"]).iloc[0]
+    assert r["test"].startswith("not tested")
+    assert np.isnan(r["pval"])

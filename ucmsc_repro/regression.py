@@ -63,6 +63,7 @@ __all__ = [
     "steps_display",
     "selection_sentence",
     "unit_sentence",
+    "or_phrase",
     "chapter_texts",
     "paper_interval",
     "min_wald_se",
@@ -198,6 +199,10 @@ class StepwiseResult:
         Complete cases and events of the analysis.
     entry_p, removal_p : float
         The entry and removal criteria used.
+    error : str
+        Empty, or why the selection could not be completed (then ``final``
+        holds missing values; see :func:`msc_stepwise` with
+        ``errors="missing"``).
     """
 
     steps: pd.DataFrame
@@ -209,6 +214,7 @@ class StepwiseResult:
     events: int = 0
     entry_p: float = 0.05
     removal_p: float = 0.10
+    error: str = ""
 
 
 def _complete_cases(
@@ -317,6 +323,30 @@ def _table(fit: LogitFit, alpha: float) -> pd.DataFrame:
             "events": fit.events,
         }
     )
+
+
+def _missing_table(
+    data: pd.DataFrame, outcome: str, covariates, error: str
+) -> pd.DataFrame:
+    """A :func:`logit_table`-shaped frame of missing values for a model that failed."""
+    y, _ = _complete_cases(data, outcome, covariates)
+    nan = float("nan")
+    t = pd.DataFrame(
+        {
+            "term": ["const", *covariates],
+            "coef": nan,
+            "se": nan,
+            "odds_ratio": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+            "z": nan,
+            "pval": nan,
+            "n": int(y.size),
+            "events": int(y.sum()),
+        }
+    )
+    t.attrs["error"] = error
+    return t
 
 
 def logit_table(
@@ -628,7 +658,11 @@ def forward_stepwise(
 
 
 def whole_population_model(
-    pp: pd.DataFrame, *, outcome: str = "remission", alpha: float = 0.05
+    pp: pd.DataFrame,
+    *,
+    outcome: str = "remission",
+    alpha: float = 0.05,
+    errors: str = "raise",
 ) -> pd.DataFrame:
     """Table S3: remission on arm and baseline characteristics, all participants.
 
@@ -639,6 +673,11 @@ def whole_population_model(
     outcome : str
     alpha : float
         Confidence level ``1 - alpha``.
+    errors : {"raise", "missing"}
+        When the model cannot be estimated (see :func:`fit_logit`): raise
+        :class:`ModelFitError`, or return the table with missing estimates and
+        the reason in ``attrs["error"]`` (what the chapter does, so that a
+        data set with separation still gives a book that says why).
 
     Returns
     -------
@@ -655,9 +694,16 @@ def whole_population_model(
     Lu et al. 2021, Results ("Factors associated with the efficacy of clinical
     remission") and Additional file 3, Table S3.
     """
-    return logit_table(
-        pp, outcome=outcome, covariates=WHOLE_POPULATION_COVARIATES, alpha=alpha
-    )
+    if errors not in ("raise", "missing"):
+        raise ValueError(f"errors must be 'raise' or 'missing', got {errors!r}")
+    try:
+        return logit_table(
+            pp, outcome=outcome, covariates=WHOLE_POPULATION_COVARIATES, alpha=alpha
+        )
+    except ModelFitError as err:
+        if errors == "raise":
+            raise
+        return _missing_table(pp, outcome, WHOLE_POPULATION_COVARIATES, str(err))
 
 
 def _msc_arm(pp: pd.DataFrame) -> pd.DataFrame:
@@ -671,6 +717,7 @@ def msc_stepwise(
     entry_p: float = 0.05,
     removal_p: float = 0.10,
     alpha: float = 0.05,
+    errors: str = "raise",
 ) -> StepwiseResult:
     """Forward selection in the MSC arm over :data:`MSC_CANDIDATES`.
 
@@ -680,6 +727,12 @@ def msc_stepwise(
     ----------
     pp : pandas.DataFrame
         The per-protocol set; only rows with ``msc == 1`` are used.
+    outcome, entry_p, removal_p, alpha
+        As :func:`forward_stepwise`.
+    errors : {"raise", "missing"}
+        When a model of the selection cannot be estimated: raise
+        :class:`ModelFitError`, or return a result with nothing selected, a
+        final table of missing values and the reason in ``error``.
 
     Returns
     -------
@@ -692,15 +745,68 @@ def msc_stepwise(
     confounders (age, duration, sex, BMI) were included and adjusted.
     According to the step-wise forward selection, ...".
     """
-    return forward_stepwise(
-        _msc_arm(pp),
-        outcome=outcome,
-        candidates=MSC_CANDIDATES,
-        forced=MSC_ADJUSTMENT,
-        entry_p=entry_p,
-        removal_p=removal_p,
-        alpha=alpha,
-    )
+    if errors not in ("raise", "missing"):
+        raise ValueError(f"errors must be 'raise' or 'missing', got {errors!r}")
+    msc = _msc_arm(pp)
+    try:
+        return forward_stepwise(
+            msc,
+            outcome=outcome,
+            candidates=MSC_CANDIDATES,
+            forced=MSC_ADJUSTMENT,
+            entry_p=entry_p,
+            removal_p=removal_p,
+            alpha=alpha,
+        )
+    except ModelFitError as err:
+        if errors == "raise":
+            raise
+        final = _missing_table(msc, outcome, MSC_ADJUSTMENT, str(err))
+        forced_rows = [
+            {
+                "step": 0,
+                "action": "forced",
+                "term": t,
+                "statistic": float("nan"),
+                "pval": float("nan"),
+                "test": "entered in block 1",
+            }
+            for t in MSC_ADJUSTMENT
+        ]
+        return StepwiseResult(
+            steps=pd.DataFrame(forced_rows),
+            final=final,
+            selected=(),
+            not_selected=pd.DataFrame(columns=["term", "statistic", "pval"]),
+            entry_tests=pd.DataFrame(columns=["step", "term", "statistic", "pval"]),
+            n=int(final["n"].iloc[0]),
+            events=int(final["events"].iloc[0]),
+            entry_p=float(entry_p),
+            removal_p=float(removal_p),
+            error=str(err),
+        )
+
+
+#: Smallest group size for which the two-group tests are run.
+MIN_GROUP_N = 2
+
+
+def _compare(x, y, kind: str) -> dict:
+    """The paper's two-group test, or a "not tested" row when a group is too small."""
+    a, b = pd.Series(x, dtype=float).dropna(), pd.Series(y, dtype=float).dropna()
+    if min(a.size, b.size) < MIN_GROUP_N:
+        nan = float("nan")
+        return {
+            "test": f"not tested (fewer than {MIN_GROUP_N} participants in a group)",
+            "statistic": nan,
+            "pval": nan,
+            "normal": nan,
+        }
+    if kind == "continuous":
+        return compare_continuous(a, b)
+    out = compare_categorical(a, b)
+    out["normal"] = float("nan")
+    return out
 
 
 def remitter_comparison(
@@ -730,7 +836,9 @@ def remitter_comparison(
     -----
     The test is :func:`ucmsc_repro.comparisons.compare_continuous`: Student's
     t test when both groups pass Shapiro-Wilk, else the Mann-Whitney U test,
-    as the paper's Statistical analysis describes.
+    as the paper's Statistical analysis describes. With fewer than
+    :data:`MIN_GROUP_N` participants in a group, no test is run (``test`` says
+    so; ``statistic`` and ``pval`` are missing).
 
     References
     ----------
@@ -753,7 +861,7 @@ def remitter_comparison(
                     f"sem_{g}": dsc["sem"],
                 }
             )
-        cmp = compare_continuous(yes[v], no[v])
+        cmp = _compare(yes[v], no[v], "continuous")
         row.update(
             diff=row["mean_remission"] - row["mean_no_remission"],
             test=cmp["test"],
@@ -807,14 +915,13 @@ def responder_characteristics(
     rows = []
     for v, kind in variables:
         a, b = yes[v].dropna().astype(float), no[v].dropna().astype(float)
-        if kind == "continuous":
-            cmp = compare_continuous(a, b)
-            stat, sa, sb = "mean", float(a.mean()), float(b.mean())
-        elif kind == "binary":
-            cmp = compare_categorical(a, b)
-            stat, sa, sb = "pct", 100.0 * float(a.mean()), 100.0 * float(b.mean())
-        else:
+        if kind not in ("continuous", "binary"):
             raise ValueError(f"kind must be 'continuous' or 'binary', got {kind!r}")
+        cmp = _compare(a, b, kind)
+        scale, stat = (1.0, "mean") if kind == "continuous" else (100.0, "pct")
+        nan = float("nan")
+        sa = scale * float(a.mean()) if a.size else nan
+        sb = scale * float(b.mean()) if b.size else nan
         rows.append(
             {
                 "variable": v,
@@ -891,9 +998,19 @@ def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``Term``; columns ``B``, ``SE``, ``OR``, ``{100(1 - alpha)}% CI``,
-        ``Wald p``; the intercept row shows B and SE only.
+        ``Wald p``; the intercept row shows B and SE only. For a model that could
+        not be estimated (``table.attrs["error"]``), a single column
+        ``Estimate`` saying so.
     """
     level = f"{100 * (1 - alpha):g}% CI"
+    error = table.attrs.get("error", "")
+    if error:
+        return pd.DataFrame(
+            {
+                "Term": [TERM_LABELS.get(t, t) for t in table["term"]],
+                "Estimate": "not estimable",
+            }
+        ).set_index("Term")
     rows = []
     for r in table.to_dict("records"):
         const = r["term"] == "const"
@@ -1049,6 +1166,8 @@ def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
     '1 candidate entered. x: OR 9.000 (95% CI 1.817 to 44.591), Wald p = 0.007.'
     """
     level = f"{100 * (1 - alpha):g}% CI"
+    if result.error:
+        return f"The forward selection could not be completed: {result.error}."
     if not result.selected:
         return "No candidate entered the model."
     final = result.final.set_index("term")
@@ -1061,6 +1180,25 @@ def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
         )
     head = "1 candidate entered" if len(parts) == 1 else f"{len(parts)} candidates entered"
     return f"{head}. " + "; ".join(parts) + "."
+
+
+def or_phrase(table: pd.DataFrame, term: str, *, alpha: float = 0.05) -> str:
+    """An odds ratio with its interval and p-value, in words, from a model table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["x"], "odds_ratio": [2.0], "ci_low": [1.25],
+    ...                   "ci_high": [3.2], "pval": [0.004]})
+    >>> or_phrase(t, "x")
+    '2.000 (95% CI 1.250 to 3.200; Wald p = 0.004)'
+    """
+    r = table.set_index("term").loc[term]
+    if not np.isfinite(r["odds_ratio"]):
+        return "not estimable (see the note on the model)"
+    return (
+        f"{r['odds_ratio']:.3f} ({100 * (1 - alpha):g}% CI {r['ci_low']:.3f} to "
+        f"{r['ci_high']:.3f}; Wald p = {_fmt_p(r['pval'])})"
+    )
 
 
 def unit_sentence(implied_se: float, min_se_1e6: float, min_se_1e7: float) -> str:
@@ -1084,6 +1222,7 @@ def unit_sentence(implied_se: float, min_se_1e6: float, min_se_1e7: float) -> st
 def chapter_texts(
     results_frame: pd.DataFrame,
     *,
+    whole: pd.DataFrame,
     comparison: pd.DataFrame,
     stepwise: StepwiseResult,
     alpha: float = 0.05,
@@ -1094,6 +1233,8 @@ def chapter_texts(
     ----------
     results_frame : pandas.DataFrame
         :func:`results` of the chapter.
+    whole : pandas.DataFrame
+        :func:`whole_population_model` (``errors="missing"`` allowed).
     comparison : pandas.DataFrame
         :func:`remitter_comparison`.
     stepwise : StepwiseResult
@@ -1104,11 +1245,14 @@ def chapter_texts(
     -------
     dict
         ``factors.text.<name>`` -> text: ``whole_spec`` and ``stepwise_spec``
-        (models written out), ``forced`` and ``candidates`` (term labels),
+        (the whole-population model and the final stepwise model written out),
+        ``forced`` and ``candidates`` (term labels),
         ``selection`` (:func:`selection_sentence`), ``<variable>_test`` (test of
         each Figure 4 comparison), ``paper_cells_ci`` (the paper's interval for
         the cells, from ``data/paper_claims.csv``), ``unit_verdict``
-        (:func:`unit_sentence`), ``ci_level`` (e.g. ``95%``), ``whole_k``
+        (:func:`unit_sentence`), ``whole.<term>`` (:func:`or_phrase` of every
+        covariate of the whole-population model), ``whole_status`` (whether
+        that model could be estimated), ``ci_level`` (e.g. ``95%``), ``whole_k``
         (number of covariates of the whole-population model), ``entry_p`` and
         ``removal_p`` (selection criteria).
     """
@@ -1117,7 +1261,7 @@ def chapter_texts(
     out = {
         "factors.text.whole_spec": model_specification(WHOLE_POPULATION_COVARIATES),
         "factors.text.stepwise_spec": model_specification(
-            (*MSC_ADJUSTMENT, "[selected candidates]")
+            (*MSC_ADJUSTMENT, *stepwise.selected)
         ),
         "factors.text.forced": ", ".join(_label(t) for t in MSC_ADJUSTMENT),
         "factors.text.candidates": ", ".join(_label(t) for t in MSC_CANDIDATES),
@@ -1135,6 +1279,14 @@ def chapter_texts(
     }
     for r in comparison.to_dict("records"):
         out[f"factors.text.{r['variable']}_test"] = r["test"]
+    error = whole.attrs.get("error", "")
+    out["factors.text.whole_status"] = (
+        f"The model could not be estimated on these data: {error}."
+        if error
+        else "The maximum-likelihood fit converged."
+    )
+    for term in WHOLE_POPULATION_COVARIATES:
+        out[f"factors.text.whole.{term}"] = or_phrase(whole, term, alpha=alpha)
     return out
 
 
@@ -1189,6 +1341,9 @@ def wald_se_from_ci(ci_low: float, ci_high: float, *, level: float = 0.95) -> fl
 
 
 def _model_rows(prefix: str, table: pd.DataFrame, method: str) -> list[dict]:
+    error = table.attrs.get("error", "")
+    if error:
+        method = f"{method}; not estimable: {error}"
     rows = []
     for r in table.to_dict("records"):
         if r["term"] == "const":
@@ -1256,7 +1411,7 @@ def results(ch) -> pd.DataFrame:
     pp = ch.pp
     rows: list[dict] = []
 
-    whole = whole_population_model(pp, alpha=alpha)
+    whole = whole_population_model(pp, alpha=alpha, errors="missing")
     rows += _model_rows(
         "factors.whole", whole, "multivariable logistic regression (maximum likelihood)"
     )
@@ -1310,7 +1465,7 @@ def results(ch) -> pd.DataFrame:
             {"key": f"{base}.pval", "value": r["pval"], "method": r["test"], "n": n_both}
         )
 
-    sw = msc_stepwise(pp, alpha=alpha)
+    sw = msc_stepwise(pp, alpha=alpha, errors="missing")
     rows += _model_rows(
         "factors.stepwise",
         sw.final,
@@ -1321,12 +1476,14 @@ def results(ch) -> pd.DataFrame:
         rows.append(
             {
                 "key": f"factors.stepwise.{c}.selected",
-                "value": int(c in sw.selected),
+                "value": float("nan") if sw.error else int(c in sw.selected),
                 "method": "1 = in the final model of the forward selection",
                 "n": sw.n,
             }
         )
-        if c in sw.selected:
+        if sw.error:
+            p = float("nan")
+        elif c in sw.selected:
             p = float(entered.loc[entered["term"] == c, "pval"].iloc[-1])
         else:
             p = float(sw.not_selected.loc[sw.not_selected["term"] == c, "pval"].iloc[0])

@@ -144,10 +144,15 @@ def odds_ratio_forest(table: pd.DataFrame, *, title: str | None = None) -> Figur
         A filled square at each odds ratio with a horizontal line for its
         interval; a dashed vertical line at OR = 1. Odds ratios are per unit of
         each covariate (unit in the row label), so their sizes are not
-        comparable across rows.
+        comparable across rows. A model that could not be estimated gives a
+        figure that says so.
     """
     t = table.loc[table["term"] != "const"].iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.2))
+    if not np.isfinite(t["odds_ratio"].to_numpy(dtype=float)).any():
+        ax.axis("off")
+        ax.text(0.5, 0.5, "Model not estimable on these data", ha="center", va="center")
+        return fig
     y = np.arange(len(t))
     ax.hlines(y, t["ci_low"], t["ci_high"], colors="black", lw=1.3)
     ax.scatter(t["odds_ratio"], y, marker="s", color="black", s=30, zorder=3)
