@@ -355,6 +355,9 @@ def test_every_stepwise_decision_agrees_with_statsmodels_tests():
             model.remove(row["term"])
     assert tuple(model) == sw.selected
     ref = fit(model)
+    for t in model:  # no term of the final model qualifies for removal
+        lr = 2 * (ref.llf - fit([u for u in model if u != t]).llf)
+        assert stats.chi2.sf(lr, 1) <= 0.10
     final = sw.final.set_index("term")
     for t in model:
         assert final.loc[t, "coef"] == pytest.approx(float(ref.params[t]), rel=1e-6)

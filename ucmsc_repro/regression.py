@@ -543,8 +543,10 @@ def forward_stepwise(
     At each step every candidate not in the model gets a score test (1 df)
     against the current model; the one with the smallest p enters if p <
     ``entry_p``. After each entry, each entered candidate gets a
-    likelihood-ratio test of the model without it; the one with the largest p
-    is removed if p > ``removal_p``. Selection stops when no candidate enters
+    likelihood-ratio test of the model without it (the model refitted, SPSS's
+    "LR" rather than "Conditional" statistic); the one with the largest p is
+    removed if p > ``removal_p``, and the removal check is repeated until no
+    term qualifies, before the next entry. Selection stops when no candidate enters
     and none is removed, or when a step would return to a model already
     visited (SPSS's guard against cycling). The analysis uses the cases with
     the outcome and every forced and candidate term present, the same cases
@@ -612,16 +614,21 @@ def forward_stepwise(
                 "test": "score chi-square (1 df)",
             }
         )
-        removals = []
-        for t in current:
-            reduced = fit([c for c in current if c != t])
-            r = lr_test(current_fit, reduced)
-            removals.append((t, r["statistic"], r["pval"]))
-        worst = max(removals, key=lambda r: (r[2], -r[1]))
-        if worst[2] > removal_p:
+        # removal: one term at a time, as long as one qualifies
+        cycled = False
+        while current and step < max_steps:
+            removals = []
+            for t in current:
+                reduced = fit([c for c in current if c != t])
+                r = lr_test(current_fit, reduced)
+                removals.append((t, r["statistic"], r["pval"]))
+            worst = max(removals, key=lambda r: (r[2], -r[1]))
+            if not worst[2] > removal_p:
+                break
             reduced_terms = [c for c in current if c != worst[0]]
             if frozenset(reduced_terms) in visited:
-                # going back to a visited model would cycle: keep the entry, stop
+                # going back to a visited model would cycle: keep the model, stop
+                cycled = True
                 break
             step += 1
             current = reduced_terms
@@ -637,6 +644,8 @@ def forward_stepwise(
                     "test": "likelihood-ratio chi-square (1 df)",
                 }
             )
+        if cycled:
+            break
     outside = [c for c in candidates if c not in current]
     not_selected = []
     for c in outside:
