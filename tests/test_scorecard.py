@@ -266,3 +266,21 @@ def test_collect_results_runs_the_other_chapters_on_the_default_data():
     assert not res["key"].duplicated().any()
     assert not set(res["chapter"]) & set(sc.OWN_CHAPTERS)
     assert "trial_profile.enrolled.all.n" in set(res["key"])
+
+
+def test_gather_results_prefers_the_files_the_chapters_wrote(tmp_path):
+    from ucmsc_repro.chapter import open_chapter
+
+    ch = open_chapter("scorecard", show_banner=False, glue=False)
+    fresh = sc.collect_results()
+    # no files: recomputed
+    _, source = sc.gather_results(ch, results_dir=tmp_path)
+    assert source == "recomputed"
+    # every chapter's file present: read from disk, with a changed value
+    changed = fresh.copy()
+    changed.loc[changed["key"].eq("trial_profile.enrolled.all.n"), "value"] = 99.0
+    for slug, part in changed.groupby("chapter"):
+        part.to_csv(tmp_path / f"{slug}.csv", index=False)
+    got, source = sc.gather_results(ch, results_dir=tmp_path)
+    assert source == "recorded"
+    assert got.set_index("key").loc["trial_profile.enrolled.all.n", "value"] == 99.0

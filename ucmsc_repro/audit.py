@@ -58,6 +58,9 @@ __all__ = [
     "max_sd_for_range",
     "power_check_table",
     "audit_table",
+    "remission_tests_display",
+    "power_display",
+    "verdict_counts",
     "results",
 ]
 
@@ -1020,6 +1023,68 @@ def audit_table(claims: pd.DataFrame | None = None, *, alpha: float = 0.05) -> p
     rows += _check_remission_vs_risers(c)
     rows.append(_check_threshold_wording())
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def remission_tests_display(claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The SPSS chi-square table for the reported remission counts, for reading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``test``, ``named by the paper`` (yes/no), ``statistic`` and
+        ``p`` (text, 4 decimals; rounded for display only) and ``prints as
+        the reported p`` (yes/no).
+    """
+    c = read_claims() if claims is None else claims
+    p_text = _reported(c, "primary.remission.pval_chi2")
+    t = spss_chi_square_table(*_remission_counts(c))
+    return pd.DataFrame(
+        {
+            "test": t["test"],
+            "named by the paper": ["yes" if v else "no" for v in t["named"]],
+            "statistic": [_f(v, 4) for v in t["statistic"]],
+            "p": [_f(v, 4) for v in t["pval"]],
+            "prints as the reported p": [
+                "yes" if matches_printed(v, p_text) else "no" for v in t["pval"]
+            ],
+        }
+    )
+
+
+def power_display(claims: pd.DataFrame | None = None, *, alpha: float = 0.05):
+    """The post hoc power by every usual formula, for reading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``method``, ``formula``, ``reference``, ``power (%)`` (text,
+        2 decimals; rounded for display only) and ``prints as the reported
+        power`` (yes/no).
+    """
+    t = power_check_table(claims, alpha=alpha)
+    return pd.DataFrame(
+        {
+            "method": t["label"],
+            "formula": t["formula"],
+            "reference": t["reference"],
+            "power (%)": [_f(v, 2) for v in t["power_pct"]],
+            "prints as the reported power": ["yes" if m else "no" for m in t["matches"]],
+        }
+    )
+
+
+def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Checks per verdict: columns ``verdict`` and ``checks`` (zeros included).
+
+    Examples
+    --------
+    >>> verdict_counts(pd.DataFrame({"verdict": ["consistent"]}))["checks"].tolist()
+    [1, 0, 0, 0]
+    """
+    counts = table["verdict"].value_counts()
+    return pd.DataFrame(
+        {"verdict": list(VERDICTS), "checks": [int(counts.get(v, 0)) for v in VERDICTS]}
+    )
 
 
 def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:

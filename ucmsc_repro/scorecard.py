@@ -46,6 +46,10 @@ __all__ = [
     "collect_results",
     "gather_results",
     "write_scorecard",
+    "display_frame",
+    "status_display",
+    "STATUS_STYLES",
+    "build_scorecard",
     "results",
 ]
 
@@ -72,6 +76,16 @@ SCORECARD_CSV_COLUMNS = [
     "sentence",
     "note",
 ]
+#: Row background of each status in the interactive table.
+STATUS_STYLES = {
+    "reproduced": "background-color: #e6f4ea",
+    "differs": "background-color: #fce8e6",
+    "not_computable": "background-color: #f1f3f4",
+    "inconsistent": "background-color: #f3e8fd",
+    "missing": "background-color: #fef7e0",
+}
+#: How a relation is shown next to the reported number.
+RELATION_SYMBOLS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 #: Chapters that read the others' results and are never collected.
 OWN_CHAPTERS = ("scorecard", "audit")
 
@@ -331,10 +345,15 @@ def unclaimed_results(claims: pd.DataFrame, results: pd.DataFrame) -> pd.DataFra
 
 
 def _chapters_to_collect(skip=OWN_CHAPTERS):
+    """Chapters whose module exists and has a ``results`` function."""
+    from .chapters import results_function
+
     for info in CHAPTERS:
         if info.slug in skip or info.module is None:
             continue
         if importlib.util.find_spec(f"ucmsc_repro.{info.module}") is None:
+            continue
+        if results_function(info) is None:
             continue
         yield info
 
@@ -371,8 +390,6 @@ def collect_results(data_dir=None, *, settings=None, skip=OWN_CHAPTERS) -> pd.Da
     frames = []
     for info in _chapters_to_collect(skip):
         fn = results_function(info)
-        if fn is None:
-            continue
         ch = open_chapter(
             info.slug,
             data_dir=data_dir,
@@ -439,6 +456,121 @@ def write_scorecard(card: pd.DataFrame, output_dir) -> Path | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     card[SCORECARD_CSV_COLUMNS].to_csv(path, index=False)
     return path
+
+
+def display_frame(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard formatted for reading (text columns, rounded for display only).
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        As returned by :func:`evaluate_claims`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``#`` (claim id), ``section``, ``key``, ``paper`` (relation
+        and reported number, e.g. ``< 0.05``), ``reproduced`` (at the printed
+        precision; two more decimals for bounds), ``difference``
+        (reproduced minus reported, one more decimal than printed),
+        ``status``, ``sentence`` and ``note``.
+    """
+    diffs = []
+    for r in card.itertuples():
+        if pd.isna(r.difference):
+            diffs.append("")
+            continue
+        d = len(r.reported.split(".", 1)[1]) if "." in r.reported else 0
+        diffs.append(str(round_half_up(r.difference, d + 1)))
+    return pd.DataFrame(
+        {
+            "#": card["claim_id"].astype(int),
+            "section": card["section"],
+            "key": card["key"],
+            "paper": [
+                f"{RELATION_SYMBOLS[r]} {v}"
+                for r, v in zip(card["relation"], card["reported"], strict=True)
+            ],
+            "reproduced": card["reproduced_rounded"],
+            "difference": diffs,
+            "status": card["status"],
+            "sentence": card["sentence"],
+            "note": card["note"],
+        }
+    )
+
+
+def status_display(card: pd.DataFrame) -> pd.DataFrame:
+    """Counts per status formatted for reading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``status``, ``meaning``, ``claims`` (count) and ``%`` (text,
+        one decimal), one row per status of :data:`STATUSES`.
+    """
+    counts = status_counts(card)
+    return pd.DataFrame(
+        {
+            "status": counts["status"],
+            "meaning": counts["label"],
+            "claims": counts["n"],
+            "%": [
+                str(round_half_up(v, 1)) if np.isfinite(v) else "" for v in counts["pct"]
+            ],
+        }
+    )
+
+
+def build_scorecard(ch, *, results_path=None, output_dir=None) -> pd.DataFrame:
+    """Everything the scorecard chapter computes, in one call.
+
+    Gathers the other chapters' results (:func:`gather_results`, from the
+    folder of ``results_path`` when the book runner has written them there),
+    evaluates every claim (:func:`evaluate_claims`), writes
+    ``output_dir/scorecard.csv`` (:func:`write_scorecard`), records the
+    chapter's counts (:func:`results`) and glues two texts:
+    ``scorecard.results_source`` (where the results came from) and
+    ``scorecard.data_statement`` (what the scorecard means on these data).
+
+    Parameters
+    ----------
+    ch : Chapter
+        The scorecard chapter (from :func:`ucmsc_repro.chapter.open_chapter`).
+    results_path : path, optional
+        This chapter's results file (the notebook parameter).
+    output_dir : path, optional
+        Folder for ``scorecard.csv`` (the notebook parameter).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The evaluated claims (:func:`evaluate_claims`).
+    """
+    results_dir = None if results_path is None else Path(results_path).parent
+    res, source = gather_results(ch, results_dir=results_dir)
+    card = evaluate_claims(read_claims(), res)
+    write_scorecard(card, output_dir)
+    ch.rec.record_frame(results(ch, card=card))
+    ch.rec.text(
+        "scorecard.results_source",
+        "recorded by the other chapters of this build"
+        if source == "recorded"
+        else "recomputed from the data by every chapter's results function",
+    )
+    if ch.data.synthetic:
+        statement = (
+            "These data are the synthetic cohort, built to match the paper's published "
+            "aggregates: the scorecard shows how well that calibration and the book's "
+            "code agree with the paper, not whether the trial reproduces."
+        )
+    else:
+        statement = (
+            f"These data are {ch.data.label}: with the trial's own participant data, "
+            "the scorecard is the reproduction itself."
+        )
+    ch.rec.text("scorecard.data_statement", statement)
+    return card
 
 
 def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
