@@ -202,7 +202,7 @@ def test_audit_verdicts_on_the_paper(table, check_id, verdict):
 
 def test_audit_reads_the_reported_figures_from_the_claims(tmp_path):
     claims = read_claims()
-    sel = claims["key"].eq("primary.remission.pval") & claims["relation"].eq("eq")
+    sel = claims["key"].eq("primary.remission.pval_chi2") & claims["relation"].eq("eq")
     claims.loc[sel, "reported"] = "0.016"  # what Pearson's chi-square gives
     t = audit.audit_table(claims).set_index("check_id")
     assert t.loc["remission_pvalue", "verdict"] == "consistent"

@@ -433,7 +433,7 @@ def _remission_counts(c):
 
 def _check_remission_p(c) -> dict:
     x1, n1, x2, n2 = _remission_counts(c)
-    p_text = _reported(c, "primary.remission.pval")
+    p_text = _reported(c, "primary.remission.pval_chi2")
     t = spss_chi_square_table(x1, n1, x2, n2)
     parts = [f"{r.test}: p = {_f(r.pval, 4)}" for r in t.itertuples() if r.named]
     hits = [r.test for r in t.itertuples() if r.named and matches_printed(r.pval, p_text)]
@@ -543,7 +543,7 @@ def _check_power(c, alpha: float) -> dict:
 
 def _check_power_vs_p(c, alpha: float) -> dict:
     x1, n1, x2, n2 = _remission_counts(c)
-    p_text = _reported(c, "primary.remission.pval")
+    p_text = _reported(c, "primary.remission.pval_chi2")
     pw_text = _reported(c, "primary.power.pooled_z")
     pw_from_p = observed_power_from_p(float(p_text), alpha=alpha)
     p_from_pw = p_from_observed_power(float(pw_text) / 100, alpha=alpha)
@@ -1036,7 +1036,7 @@ def remission_tests_display(claims: pd.DataFrame | None = None) -> pd.DataFrame:
         the reported p`` (yes/no).
     """
     c = read_claims() if claims is None else claims
-    p_text = _reported(c, "primary.remission.pval")
+    p_text = _reported(c, "primary.remission.pval_chi2")
     t = spss_chi_square_table(*_remission_counts(c))
     return pd.DataFrame(
         {
@@ -1127,7 +1127,7 @@ def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
         add(f"remission.pval_{slug}", r.pval, r.test)
     for r in power_check_table(c, alpha=alpha).itertuples():
         add(f"power.{r.method}", r.power_pct, r.label)
-    p_text = _reported(c, "primary.remission.pval")
+    p_text = _reported(c, "primary.remission.pval_chi2")
     pw_text = _reported(c, "primary.power.pooled_z")
     add(
         "power.from_reported_p",
