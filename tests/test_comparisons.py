@@ -76,7 +76,7 @@ def test_auto_choice_uses_mann_whitney_for_a_skewed_group():
 def test_chi_square_by_hand():
     # table [[10, 20], [20, 10]]: all expected 15; chi2 = 4 * 5^2 / 15 = 6.6667
     res = compare_categorical(["a"] * 10 + ["b"] * 20, ["a"] * 20 + ["b"] * 10)
-    assert res["test"] == "Pearson's chi-square test"
+    assert res["test"] == "Pearson's chi-square test (two-sided)"
     assert res["statistic"] == pytest.approx(20 / 3)
     assert res["pval"] == pytest.approx(_p_chi2_1df(20 / 3), rel=1e-9)
 

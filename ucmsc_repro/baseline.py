@@ -106,7 +106,7 @@ _GROUPS = (("all", None), ("msc", "MSC"), ("control", "control"))
 _SHORT_TEST = {
     "Student's t test (two-sided)": "t test",
     "Mann-Whitney U test (two-sided, normal approximation)": "Mann-Whitney U",
-    "Pearson's chi-square test": "chi-square",
+    "Pearson's chi-square test (two-sided)": "chi-square",
     "Fisher's exact test (two-sided)": "Fisher exact",
 }
 

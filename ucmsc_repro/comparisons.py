@@ -205,7 +205,7 @@ def compare_categorical(x, y) -> dict:
         k = int((expected < 5).sum())
         out["note"] = f"{k} of {expected.size} expected counts are below 5"
     out.update(
-        test="Pearson's chi-square test",
+        test="Pearson's chi-square test (two-sided)",
         statistic=float(chi2),
         dof=float(dof),
         pval=float(p),

@@ -95,9 +95,12 @@ def clean_notebook_metadata(path: Path) -> None:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            # the injected cell holds this machine's paths: keep it out of the HTML
-            cell.metadata["tags"] = [*tags, "remove-cell"]
+        if "injected-parameters" in tags:
+            # papermill gives this cell a random id; a fixed one keeps reruns identical
+            cell["id"] = "injected-parameters"
+            if "remove-cell" not in tags:
+                # it holds this machine's paths: keep it out of the HTML
+                cell.metadata["tags"] = [*tags, "remove-cell"]
     nbformat.write(nb, path)
 
 
