@@ -13,6 +13,7 @@ import pytest
 from ucmsc_repro import remission as rm
 from ucmsc_repro.chapter import open_chapter
 from ucmsc_repro.figures.remission import insulin_free_timeline, remission_figure
+from ucmsc_repro.power import power_table
 from ucmsc_repro.settings import AnalysisSettings
 
 Z975 = 1.959963984540054  # standard normal 97.5% quantile
@@ -310,3 +311,29 @@ def test_insulin_independence_without_any_case_gives_fisher_p_of_one():
         k.startswith("primary.insulin_free.duration_months.rank") for k in v.index
     )
     assert np.isnan(v["primary.insulin_free.duration_months.max"])
+
+
+def test_chapter_texts_say_which_test_prints_as_the_papers_p_value():
+    res = rm.results(_fake_chapter(_trial_like()))
+    tests = rm.significance_tests(11, 27, 3, 26)
+    power = power_table(11, 27, 3, 26)
+    texts = rm.chapter_texts(res, tests=tests, power=power)
+    paper_p = texts["primary.text.paper_pval"]  # as printed in the paper (claims file)
+    assert (
+        texts["primary.text.pval_match"] == f"none of the three tests gives p = {paper_p}"
+    )
+    assert texts["primary.text.rule_test"] == "Pearson's chi-square"
+    # a test whose p-value rounds (half up, 3 decimals) to the paper's value is named
+    fake = tests.copy()
+    fake.loc[fake["key"].eq("pval_fisher"), "pval"] = float(paper_p) - 0.0004
+    texts = rm.chapter_texts(res, tests=fake, power=power)
+    assert texts["primary.text.pval_match"].startswith("Fisher's exact test")
+    assert texts["primary.text.ci_level"] == "95%"
+
+
+@pytest.mark.parametrize(
+    ("value", "reported", "digits", "expected"),
+    [(0.0405, "0.041", 3, True), (0.04049, "0.041", 3, False), (68.48, "68.4", 1, False)],
+)
+def test_rounding_to_the_printed_precision_is_half_up(value, reported, digits, expected):
+    assert rm._rounds_to(value, reported, digits) is expected

@@ -796,12 +796,21 @@ def insulin_free_display(free: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _paper_claim(key: str) -> tuple[str, int] | None:
-    """The paper's printed value of ``key`` (first ``eq`` claim) and its decimals."""
+def _lower_first(text: str) -> str:
+    """'Normal approximation, ...' -> 'normal approximation, ...' for mid-sentence use."""
+    return text[:1].lower() + text[1:]
+
+
+def _paper_claim(key: str, *, prefix: bool = False) -> tuple[str, int] | None:
+    """The paper's printed value of ``key`` (first ``eq`` claim) and its decimals.
+
+    With ``prefix=True`` the first ``eq`` claim whose key starts with ``key``.
+    """
     from .claims import read_claims
 
     claims = read_claims()
-    hit = claims.loc[claims["key"].eq(key) & claims["relation"].eq("eq")]
+    keys = claims["key"].str.startswith(key) if prefix else claims["key"].eq(key)
+    hit = claims.loc[keys & claims["relation"].eq("eq")]
     if hit.empty:
         return None
     row = hit.iloc[0]
@@ -850,7 +859,8 @@ def chapter_texts(
     v = results_frame.set_index("key")["value"]
     level = f"{v.get('primary.settings.confidence_pct', 95.0):g}%"
     out = {"primary.text.ci_level": level}
-    claim_p = _paper_claim("primary.remission.pval_chi2")
+    # the paper's p-value for remission, whichever test the claims file keys it to
+    claim_p = _paper_claim("primary.remission.pval", prefix=True)
     claim_power = _paper_claim(f"primary.power.{DEFAULT_POWER_METHOD}")
     out["primary.text.paper_pval"] = claim_p[0] if claim_p else "not reported"
     out["primary.text.paper_power"] = claim_power[0] if claim_power else "not reported"
@@ -870,8 +880,8 @@ def chapter_texts(
                 f"p = {claim_p[0]}"
             )
     if power is not None:
-        out["primary.text.power_default"] = str(
-            power.set_index("method").loc[DEFAULT_POWER_METHOD, "label"]
+        out["primary.text.power_default"] = _lower_first(
+            str(power.set_index("method").loc[DEFAULT_POWER_METHOD, "label"])
         )
         if claim_power:
             pct = 100.0 * power["power"]
@@ -881,14 +891,14 @@ def chapter_texts(
                 if _rounds_to(p, claim_power[0], claim_power[1])
             ]
             if hits:
+                names = "; ".join(_lower_first(h) for h in hits)
                 out["primary.text.power_match"] = (
-                    f"{'; '.join(hits)} print{'s' if len(hits) == 1 else ''} as "
-                    f"{claim_power[0]}%"
+                    f"the {names} print{'s' if len(hits) == 1 else ''} as {claim_power[0]}%"
                 )
             else:
                 i = int(np.argmin(np.abs(pct.to_numpy() - float(claim_power[0]))))
                 out["primary.text.power_match"] = (
-                    f"none of the formulas prints as {claim_power[0]}%; the closest is "
-                    f"{power['label'].iloc[i]} ({pct.iloc[i]:.2f}%)"
+                    f"none of the formulas prints as {claim_power[0]}%; the closest, "
+                    f"{pct.iloc[i]:.2f}%, is the {_lower_first(power['label'].iloc[i])}"
                 )
     return out
