@@ -51,14 +51,16 @@ _SCRIPT = """
     var numeric = th.getAttribute("data-type") === "number";
     rows.sort(function (a, b) {
       var x = key(a, i), y = key(b, i), cmp;
-      if (numeric) {
-        var nx = x === "" ? Infinity : parseFloat(x);
-        var ny = y === "" ? Infinity : parseFloat(y);
-        cmp = nx === ny ? 0 : (nx < ny ? -1 : 1);
+      var nx = numeric ? parseFloat(x) : NaN, ny = numeric ? parseFloat(y) : NaN;
+      var ex = x === "" || (numeric && isNaN(nx)), ey = y === "" || (numeric && isNaN(ny));
+      if (ex || ey) {
+        cmp = ex === ey ? 0 : (ex ? 1 : -1);  /* empty cells last, either direction */
+      } else if (numeric) {
+        cmp = dir * (nx === ny ? 0 : (nx < ny ? -1 : 1));
       } else {
-        cmp = x.localeCompare(y);
+        cmp = dir * x.localeCompare(y);
       }
-      return cmp !== 0 ? dir * cmp :
+      return cmp !== 0 ? cmp :
         parseInt(a.getAttribute("data-i"), 10) - parseInt(b.getAttribute("data-i"), 10);
     });
     rows.forEach(function (r) { body.appendChild(r); });
@@ -129,8 +131,7 @@ def html_table(
     labels : dict, optional
         Column name -> header text (default: the column name).
     numeric : tuple of str
-        Columns sorted as numbers and right-aligned; a cell that is not a
-        number sorts last.
+        Columns sorted as numbers and right-aligned.
     filter_column : str, optional
         Column offered as a drop-down filter (e.g. ``"status"``).
     filter_values : tuple of str, optional
@@ -152,7 +153,8 @@ def html_table(
     Notes
     -----
     Sorting is stable (ties keep the original order); a second click on a
-    header reverses the order. The text filter matches the row's text,
+    header reverses the order; empty cells (and, in a numeric column, cells
+    that are not numbers) always sort last. The text filter matches the row's text,
     case-insensitively. Nothing is loaded from the internet.
 
     Examples
