@@ -315,7 +315,7 @@ def smd_binary(p1: float, p2: float) -> float:
     Examples
     --------
     >>> round(smd_binary(0.5, 0.3), 4)
-    0.4152
+    0.417
     """
     denom = np.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / 2.0)
     return float((p1 - p2) / denom) if denom > 0 else float("nan")

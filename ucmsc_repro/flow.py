@@ -41,7 +41,7 @@ def flow_counts(subjects: pd.DataFrame) -> pd.DataFrame:
     ...                   "status": ["completed", "discontinued", "completed"],
     ...                   "infusions_received": [2, 1, 0]})
     >>> flow_counts(s).query("stage == 'analysed'")["n"].tolist()
-    [2, 1, 1]
+    [1, 1, 2]
     """
     pp = per_protocol_mask(subjects)
     rows = [{"stage": "enrolled", "arm": "all", "n": len(subjects)}]
@@ -100,7 +100,8 @@ def results(ch) -> pd.DataFrame:
     for assigned, discontinued and analysed, ``trial_profile.analysed.all.n``,
     and per discontinuation reason ``trial_profile.discontinued.<arm>.<reason>.n``,
     ``.month_min``, ``.month_max``; ``trial_profile.discontinued.<arm>.infusions_<k>.n``
-    for the infusions the discontinued participants had received.
+    for the infusions the discontinued participants had received and
+    ``trial_profile.discontinued.msc.infused.n`` for those with at least one.
     """
     subjects = ch.data.subjects
     counts = flow_counts(subjects)
@@ -126,6 +127,13 @@ def results(ch) -> pd.DataFrame:
         got = disc.loc[disc["arm"].eq(arm), "infusions_received"]
         if arm == "control":
             continue
+        rows.append(
+            {
+                "key": f"trial_profile.discontinued.{key}.infused.n",
+                "value": float((got > 0).sum()),
+                "method": "count (at least one infusion received)",
+            }
+        )
         for k in (0, 1, 2):
             rows.append(
                 {

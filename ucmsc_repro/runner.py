@@ -22,7 +22,7 @@ import nbformat
 import pandas as pd
 import yaml
 
-from .chapters import CHAPTERS, ChapterInfo
+from .chapters import CHAPTERS, ChapterInfo, chapter
 from .exceptions import BuildError
 from .loading import Dataset, load_dataset
 from .paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
@@ -42,6 +42,8 @@ __all__ = [
 #: File that marks a folder as a book output folder (safe to replace).
 OUTPUT_MARKER = ".ucmsc-book"
 KERNEL = "python3"
+#: The chapter whose outputs depend on all the others.
+SCORECARD = "scorecard"
 
 
 @dataclass
@@ -334,7 +336,9 @@ def refresh_notebooks(
     """Re-execute the committed notebooks in place on the embedded default data.
 
     Their outputs are what the nbval tests compare against. No parameters
-    are injected, so the notebooks keep their default parameter cell.
+    are injected, so the notebooks keep their default parameter cell. The
+    scorecard, which shows every chapter's results, is refreshed last
+    whenever another chapter is.
     """
     from tqdm import tqdm
 
@@ -342,6 +346,9 @@ def refresh_notebooks(
     unknown = set(only or ()) - {c.notebook for c in selected} - {c.slug for c in selected}
     if unknown:
         raise BuildError(f"No chapter named {', '.join(sorted(unknown))}")
+    # the scorecard shows every other chapter's results: refresh it after them
+    if any(c.slug != SCORECARD for c in selected):
+        selected = [c for c in selected if c.slug != SCORECARD] + [chapter(SCORECARD)]
     load_dataset(DEFAULT_DATA)
     done = []
     for info in tqdm(selected, disable=not progress, unit="chapter"):

@@ -18,6 +18,7 @@ __all__ = [
     "VISITS",
     "ADVERSE_EVENTS",
     "FILES",
+    "DISCONTINUATION_REASONS",
     "dictionary_table",
 ]
 
@@ -100,6 +101,15 @@ def _fmt(x: float | None) -> str:
 
 
 _ANTIBODY = ("positive", "negative")
+
+#: Allowed discontinuation reasons (the paper's two, and the usual others).
+DISCONTINUATION_REASONS = (
+    "withdrew consent",
+    "did not adhere to protocol",
+    "lost to follow-up",
+    "adverse event",
+    "other",
+)
 
 SUBJECTS = FileSpec(
     filename="subjects.csv",
@@ -184,8 +194,10 @@ SUBJECTS = FileSpec(
         ),
         ColumnSpec(
             "discontinued_reason",
-            "text",
-            "Why the participant discontinued; empty when completed.",
+            "category",
+            "Why the participant discontinued; empty when completed. A fixed "
+            "vocabulary, so that reasons can be counted across data sets.",
+            allowed=DISCONTINUATION_REASONS,
             nullable=True,
         ),
         ColumnSpec(
