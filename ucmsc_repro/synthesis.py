@@ -29,6 +29,13 @@ from .calibration import CLAIMS_PATH, Targets, load_targets
 from .comparisons import compare_categorical, compare_continuous
 from .schema import ADVERSE_EVENTS, SUBJECTS, VISITS
 from .synthesis_baseline import draw_baseline, draw_roster
+from .synthesis_models import (
+    arrange_hba1c,
+    check_models,
+    model_frame,
+    search_remitters,
+    tune_covariates,
+)
 from .synthesis_outcomes import (
     choose_remitters,
     cpeptide_categories,
@@ -78,6 +85,7 @@ DECIMALS = {
 _SIMILAR = ("age_years", "duration_months", "bmi_kg_m2", "hba1c0", "fcp0", "pcp0")
 
 _MAX_ATTEMPTS = 200
+_MAX_MODEL_ATTEMPTS = 5
 
 
 @dataclass
@@ -156,7 +164,17 @@ def build_cohort(seed: int = DEFAULT_SEED, targets: Targets | None = None) -> Co
     order = rng_base.permutation(len(b))
     b = b.iloc[order].reset_index(drop=True)
     b.insert(0, "subject_id", [f"P{i + 1:02d}" for i in range(len(b))])
-    remission = choose_remitters(rng_rem, b, t)
+    drawn = b
+    for _ in range(_MAX_MODEL_ATTEMPTS):
+        remission = choose_remitters(rng_rem, drawn, t)
+        remission = search_remitters(rng_tune, drawn, remission, t)
+        b = arrange_hba1c(rng_tune, drawn, remission)
+        b, _ = tune_covariates(b, remission, t)
+        checks = check_models(model_frame(b, remission), t)
+        if checks["selection"] and checks["remitters"] and _baseline_ok(b):
+            break
+    else:
+        raise RuntimeError("no draw met the paper's model statements")
     for _ in range(_MAX_ATTEMPTS):
         cats = cpeptide_categories(rng_cp, b, remission, t)
         endpoint = draw_cpeptide_endpoint(rng_cp, b, cats, t)

@@ -17,7 +17,7 @@ from .calibration import Targets
 __all__ = [
     "REASON_CONSENT",
     "REASON_PROTOCOL",
-    "MSC_DISCONTINUATIONS",
+    "msc_discontinuations",
     "match_moments",
     "expected_height_cm",
     "draw_roster",
@@ -28,18 +28,28 @@ __all__ = [
 REASON_CONSENT = "withdrew consent"
 REASON_PROTOCOL = "did not adhere to protocol"
 
-#: The five MSC-arm discontinuations the paper describes (Results, Characteristics
-#: of the participants): "four individuals did not adhere to study protocol ...
-#: (two individuals discontinued after 3 months before the second dose and two
-#: patients after 5 months), and one withdrew her consent on the day before first
-#: transplantation". Columns: month, infusions received, reason, sex (None = any).
-MSC_DISCONTINUATIONS: tuple[tuple[float, int, str, str | None], ...] = (
-    (3.0, 1, REASON_PROTOCOL, None),
-    (3.0, 1, REASON_PROTOCOL, None),
-    (5.0, 2, REASON_PROTOCOL, None),
-    (5.0, 2, REASON_PROTOCOL, None),
-    (0.0, 0, REASON_CONSENT, "F"),
-)
+
+def msc_discontinuations(t: Targets) -> list[tuple[float, int, str, str | None]]:
+    """The MSC-arm discontinuations the paper describes, one tuple each.
+
+    Results (Characteristics of the participants): "four individuals did not
+    adhere to study protocol ... (two individuals discontinued after 3 months
+    before the second dose and two patients after 5 months), and one withdrew
+    her consent on the day before first transplantation".
+
+    Returns
+    -------
+    list of (month, infusions received, reason, sex or None)
+    """
+    key = "trial_profile.discontinued.msc"
+    first = t.value(f"{key}.did_not_adhere_to_protocol.month_min")
+    last = t.value(f"{key}.did_not_adhere_to_protocol.month_max")
+    out: list[tuple[float, int, str, str | None]] = []
+    out += [(first, 1, REASON_PROTOCOL, None)] * int(t.value(f"{key}.infusions_1.n"))
+    out += [(last, 2, REASON_PROTOCOL, None)] * int(t.value(f"{key}.infusions_2.n"))
+    out += [(0.0, 0, REASON_CONSENT, "F")] * int(t.value(f"{key}.infusions_0.n"))
+    return out
+
 
 # Median height (cm) by age of Chinese children (approximate 2005 national growth
 # reference), adults from 18 years; SD about 6 cm at every age.
@@ -199,13 +209,19 @@ def draw_roster(rng: np.random.Generator, t: Targets) -> pd.DataFrame:
     pp_msc = int(t.value("trial_profile.analysed.msc.n"))
     pp_ctl = int(t.value("trial_profile.analysed.control.n"))
     n_pp = pp_msc + pp_ctl
-    n_adult = int(t.value("baseline.onset_adult.all.n"))
+    n_adult = int(t.value("baseline.onset_adult.all.events"))
     n_male = int(round(t.value("baseline.male.all.pct") / 100.0 * n_pp))
     n_dk = int(round(t.value("baseline.dk_or_dka.all.pct") / 100.0 * n_pp))
-    if n_msc - pp_msc != len(MSC_DISCONTINUATIONS):
+    msc_disc = msc_discontinuations(t)
+    if n_msc - pp_msc != len(msc_disc):
         raise ValueError("the MSC discontinuations described do not match the counts")
-    n_ctl_disc = n_ctl - pp_ctl
-    n_consent = 5  # "five withdrew their consent within 3 months"
+    ctl = "trial_profile.discontinued.control"
+    n_consent = int(t.value(f"{ctl}.withdrew_consent.n"))
+    n_protocol = int(t.value(f"{ctl}.did_not_adhere_to_protocol.n"))
+    if n_consent + n_protocol != n_ctl - pp_ctl:
+        raise ValueError("the control discontinuations described do not match the counts")
+    consent_max = t.value(f"{ctl}.withdrew_consent.month_max")
+    protocol_max = t.value(f"{ctl}.did_not_adhere_to_protocol.month_max")
     rows = []
     for arm, n_arm_pp in (("MSC", pp_msc), ("control", pp_ctl)):
         share = n_arm_pp / n_pp
@@ -226,14 +242,13 @@ def draw_roster(rng: np.random.Generator, t: Targets) -> pd.DataFrame:
                     "dk": int(dk[i]),
                 }
             )
-    disc = [(m, inf, why, sex, "MSC") for m, inf, why, sex in MSC_DISCONTINUATIONS]
-    for j in range(n_ctl_disc):
-        if j < n_consent:
-            month = float(rng.choice([1.0, 1.5, 2.0, 2.5, 3.0]))
-            disc.append((month, 0, REASON_CONSENT, None, "control"))
-        else:
-            month = float(rng.choice([4.0, 4.5, 5.0, 5.5, 6.0]))
-            disc.append((month, 0, REASON_PROTOCOL, None, "control"))
+    disc = [(m, inf, why, sex, "MSC") for m, inf, why, sex in msc_disc]
+    for _ in range(n_consent):
+        month = float(rng.choice(np.arange(1.0, consent_max + 0.25, 0.5)))
+        disc.append((month, 0, REASON_CONSENT, None, "control"))
+    for _ in range(n_protocol):
+        month = float(rng.choice(np.arange(consent_max + 1.0, protocol_max + 0.25, 0.5)))
+        disc.append((month, 0, REASON_PROTOCOL, None, "control"))
     for month, inf, why, sex, arm in disc:
         rows.append(
             {
