@@ -20,6 +20,8 @@ __all__ = [
     "msc_discontinuations",
     "match_moments",
     "expected_height_cm",
+    "bmi_bounds",
+    "split_moments",
     "draw_roster",
     "draw_baseline",
 ]
@@ -72,6 +74,58 @@ def expected_height_cm(age_years, male) -> np.ndarray:
     m = np.interp(age, _HEIGHT_AGES, _HEIGHT_M)
     f = np.interp(age, _HEIGHT_AGES, _HEIGHT_F)
     return np.where(male, m, f)
+
+
+#: Design mean and SD of the juvenile-onset participants' age (years); the paper
+#: gives only the overall mean and SD, and the adult-onset ages take the rest.
+JUVENILE_AGE_MEAN = 11.5
+JUVENILE_AGE_SD = 2.8
+
+
+def bmi_bounds(age_years) -> tuple[np.ndarray, np.ndarray]:
+    """Plausible BMI range (kg/m2) for a newly diagnosed participant of this age.
+
+    Children under 12: 13-22; 12 to 17: 13.5-26; adults: 15-30.
+
+    Examples
+    --------
+    >>> [b.tolist() for b in bmi_bounds([9, 30])]
+    [[13.0, 15.0], [22.0, 30.0]]
+    """
+    a = np.asarray(age_years, dtype=float)
+    lo = np.where(a < 12, 13.0, np.where(a < 18, 13.5, 15.0))
+    hi = np.where(a < 12, 22.0, np.where(a < 18, 26.0, 30.0))
+    return lo, hi
+
+
+def split_moments(
+    mean: float,
+    sd: float,
+    *,
+    n_total: int,
+    n_first: int,
+    first_mean: float,
+    first_sd: float,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Mean and SD of the rest of a sample, given the whole and a first part.
+
+    Returns
+    -------
+    ((first_mean, first_sd), (rest_mean, rest_sd))
+
+    Examples
+    --------
+    >>> (a, b), (c, d) = split_moments(2.5, 1.2909944, n_total=4, n_first=2,
+    ...                                first_mean=1.5, first_sd=0.7071068)
+    >>> round(c, 6), round(d, 4)
+    (3.5, 0.7071)
+    """
+    n_rest = n_total - n_first
+    total_ss = (n_total - 1) * sd**2 + n_total * mean**2
+    first_ss = (n_first - 1) * first_sd**2 + n_first * first_mean**2
+    rest_mean = (n_total * mean - n_first * first_mean) / n_rest
+    rest_var = (total_ss - first_ss - n_rest * rest_mean**2) / (n_rest - 1)
+    return (first_mean, first_sd), (rest_mean, float(np.sqrt(rest_var)))
 
 
 def match_moments(
@@ -342,11 +396,13 @@ def draw_baseline(
     out_pp = np.flatnonzero(~pp)
     dur[out_pp] = np.round(np.clip(dur[out_pp], dmin, dmax), 1)
 
-    # Age at enrolment, drawn through the age at onset.
+    # Age at enrolment, drawn through the age at onset; juvenile-onset ages get a
+    # design mean and SD, the adult-onset ones whatever the reported overall
+    # mean and SD then require.
     onset_age = np.where(
         adult,
-        cut + margin + rng.gamma(1.6, 9.0, size=n),
-        rng.uniform(7.0, cut - margin, size=n),
+        cut + margin + rng.gamma(1.5, 10.0, size=n),
+        7.5 + rng.gamma(3.0, 1.4, size=n),
     )
     age = onset_age + dur / 12.0
     amin = t.value("baseline.age_years.all.min")
@@ -354,6 +410,17 @@ def draw_baseline(
     lo = np.where(adult, cut + dur / 12.0 + margin, amin)
     hi = np.where(adult, amax, cut + dur / 12.0 - margin)
     age = np.clip(age, lo, hi)
+    groups = split_moments(
+        t.value("baseline.age_years.all.mean"),
+        t.value("baseline.age_years.all.sd"),
+        n_total=idx.size,
+        n_first=int((~adult[idx]).sum()),
+        first_mean=JUVENILE_AGE_MEAN,
+        first_sd=JUVENILE_AGE_SD,
+    )
+    for mask, (gm, gs) in zip((~adult, adult), groups, strict=True):
+        g = np.flatnonzero(mask & pp)
+        age[g] = match_moments(age[g], mean=gm, sd=gs, lower=lo[g], upper=hi[g])
     age[idx] = match_moments(
         age[idx],
         mean=t.value("baseline.age_years.all.mean"),
@@ -367,15 +434,17 @@ def draw_baseline(
     # BMI around an age-dependent mean; weight from BMI and a height SD score.
     bmi_mu = 15.0 + 0.5 * (np.clip(age, 8, 20) - 8)
     bmi = bmi_mu + rng.normal(0.0, 2.6, size=n)
+    blo, bhi = bmi_bounds(age)
+    bmi = np.clip(bmi, blo, bhi)
     bmi[idx] = match_moments(
         bmi[idx],
         mean=t.value("baseline.bmi_kg_m2.all.mean"),
         sd=t.value("baseline.bmi_kg_m2.all.sd"),
-        lower=12.5,
-        upper=30.0,
+        lower=blo[idx],
+        upper=bhi[idx],
         decimals=1,
     )
-    bmi[out_pp] = np.round(np.clip(bmi[out_pp], 12.5, 30.0), 1)
+    bmi[out_pp] = np.round(bmi[out_pp], 1)
     height_z = np.clip(rng.normal(0.0, 1.0, size=n), -2.0, 2.0)
 
     # Baseline visit.

@@ -38,7 +38,7 @@ from .regression import (
     remitter_comparison,
     responder_characteristics,
 )
-from .synthesis_baseline import expected_height_cm, match_moments, weight_from
+from .synthesis_baseline import bmi_bounds, expected_height_cm, match_moments, weight_from
 
 __all__ = [
     "ReportedTerm",
@@ -53,7 +53,6 @@ __all__ = [
 
 _Z975 = float(stats.norm.ppf(0.975))
 _FCP_BOUNDS = (101.0, 650.0)  # eligibility: fasting C-peptide >= 100 pmol/L (Methods)
-_BMI_BOUNDS = (13.0, 30.0)
 _HBA1C_BOUNDS = (5.5, 16.5)
 _HEIGHT_Z_BOUNDS = (-2.2, 2.2)
 #: The models' terms whose estimates the paper reports.
@@ -354,6 +353,10 @@ class _Surrogate:
         #: currently imposed (None = free)
         self.soft_se: dict[str, float | None] = {}
         self.norm_w = self.norm_s = None
+        #: lowest fasting C-peptide each participant may be moved to: the
+        #: eligibility limit plus a spread, so that values pushed down do not
+        #: pile up on one number
+        self.fcp_floor = _FCP_BOUNDS[0] + 25.0 * np.linspace(0.0, 1.0, self.n) ** 2
 
     # -- unknowns ------------------------------------------------------------
     @property
@@ -377,10 +380,14 @@ class _Surrogate:
         n, m = self.n, self.m
         if self.fixed is not None:
             pairs = [(_FCP_BOUNDS, n)]
-        else:
-            pairs = [(_BMI_BOUNDS, n), (_FCP_BOUNDS, n), (_HEIGHT_Z_BOUNDS, m)]
+        else:  # BMI bounds depend on age, added below
+            pairs = [(_FCP_BOUNDS, n), (_HEIGHT_Z_BOUNDS, m)]
         lo = [np.full(k, b_[0]) for b_, k in pairs] + [np.full(self.n_beta, -np.inf)]
         hi = [np.full(k, b_[1]) for b_, k in pairs] + [np.full(self.n_beta, np.inf)]
+        lo[0] = np.maximum(lo[0], self.fcp_floor)
+        if self.fixed is None:
+            blo, bhi = bmi_bounds(self.age)
+            lo, hi = [blo, *lo], [bhi, *hi]
         return np.concatenate(lo), np.concatenate(hi)
 
     def height_m(self, hz) -> np.ndarray:

@@ -42,6 +42,10 @@ _SMALL_LO, _SMALL_HI = 0.015, 0.085
 _BIG_LO = 0.12
 _FALL_LO = 0.02
 _FALL_HI = 0.92
+# Largest rise (250%) and endpoint values (pmol/L) accepted as plausible after a
+# year of type 1 diabetes.
+_BIG_HI = 2.5
+_CP_MAX = {"fcp": 800.0, "pcp": 2500.0}
 
 
 def visit_months(row) -> list[float]:
@@ -187,7 +191,8 @@ def draw_cpeptide_endpoint(
     Relative changes are drawn per category: a fall (``F``) around
     :data:`FALL_MEAN` for the participant's arm and onset group (SD 0.15,
     within 2-92%), a small rise (``S``) uniform in 1.5-8.5%, a rise of 10% or
-    more (``B``) as 12% plus a gamma draw. The rises of 10% or more of each
+    more (``B``) as 12% plus a uniform draw, at most 250% and 800 (fasting) or
+    2500 pmol/L (postprandial) at the endpoint. The rises of 10% or more of each
     arm are then scaled so that the arm's mean percent change equals the
     reported one (Discussion: "a mean 28% and 32% decrease in the fasting and
     postprandial state" in controls, "a mean 9% decrease in fasting C-peptide
@@ -207,7 +212,7 @@ def draw_cpeptide_endpoint(
             r = np.zeros(idx.size)
             r[iss] = rng.uniform(_SMALL_LO, _SMALL_HI, size=iss.sum())
             falls = np.clip(rng.normal(mean_fall[idx][isf], 0.15), _FALL_LO, _FALL_HI)
-            g = rng.gamma(1.5, 1.0, size=isb.sum())
+            g = rng.uniform(0.6, 1.4, size=isb.sum())
             target = t.value(f"secondary.{m}_pmol_l.pct.all.{key}.mean") / 100.0
             need = idx.size * target - r[iss].sum() + falls.sum() - _BIG_LO * isb.sum()
             if isb.any() and need / g.sum() >= 0.05:
@@ -219,9 +224,11 @@ def draw_cpeptide_endpoint(
                 r[isf] = -c * falls
             if isf.any() and (r[isf].max() > -_FALL_LO or r[isf].min() < -_FALL_HI):
                 return None
-            if isb.any() and r[isb].max() > 4.0:
-                return None
             base = b[f"{m}0"].to_numpy()[idx]
+            if isb.any() and (
+                r[isb].max() > _BIG_HI or (base * (1 + r)).max() > _CP_MAX[m]
+            ):
+                return None
             out.iloc[idx, out.columns.get_loc(f"{m}_end")] = np.round(base * (1 + r), 1)
     return out
 
