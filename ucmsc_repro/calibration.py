@@ -34,6 +34,7 @@ __all__ = [
     "unmet_display",
     "assumptions",
     "plausibility",
+    "plausibility_display",
     "whole_msc_precision",
     "results",
 ]
@@ -470,6 +471,18 @@ def plausibility(ch) -> pd.DataFrame:
         }
     )
     return pd.DataFrame(rows)
+
+
+def plausibility_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The plausibility checks for reading: ``check``, ``value`` (4 significant
+    digits, display only) and ``n``."""
+    return pd.DataFrame(
+        {
+            "check": frame["method"],
+            "value": [f"{v:.4g}" for v in frame["value"]],
+            "n": frame["n"].astype(int),
+        }
+    )
 
 
 def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
