@@ -174,7 +174,12 @@ FALL_MEAN = {
 
 
 def draw_cpeptide_endpoint(
-    rng: np.random.Generator, b: pd.DataFrame, cats: pd.DataFrame, t: Targets
+    rng: np.random.Generator,
+    b: pd.DataFrame,
+    cats: pd.DataFrame,
+    t: Targets,
+    *,
+    jitter: float = 0.08,
 ) -> pd.DataFrame | None:
     """Endpoint fasting and postprandial C-peptide of the per-protocol set.
 
@@ -188,8 +193,9 @@ def draw_cpeptide_endpoint(
 
     Notes
     -----
-    Relative changes are drawn per category: a fall (``F``) around
-    :data:`FALL_MEAN` for the participant's arm and onset group (SD 0.15,
+    Relative changes are drawn per category: a fall (``F``) around a mean
+    drawn within ``jitter`` of :data:`FALL_MEAN` for the participant's arm and
+    onset group (so that repeated draws explore the design; SD 0.15,
     within 2-92%), a small rise (``S``) uniform in 1.5-8.5%, a rise of 10% or
     more (``B``) as 12% plus a uniform draw, at most 250% and 800 (fasting) or
     2500 pmol/L (postprandial) at the endpoint. The rises of 10% or more of each
