@@ -20,6 +20,7 @@ from ucmsc_repro.synthesis_models import (
     ReportedTerm,
     _logit_parts,
     _row_updates,
+    _t_stat,
     _t_updates,
     interval_center,
     model_frame,
@@ -104,6 +105,14 @@ def test_t_updates_equal_scipy_after_changing_one_value():
         g = f.copy()
         g[i] += delta[i]
         assert fast[i] == pytest.approx(stats.ttest_ind(g[grp], g[~grp]).statistic)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_t_stat_equals_scipy(seed):
+    rng = np.random.default_rng(seed)
+    f = rng.normal(200, 50, size=27)
+    grp = rng.random(27) < 0.4
+    assert _t_stat(f, grp) == pytest.approx(stats.ttest_ind(f[grp], f[~grp]).statistic)
 
 
 def test_model_frame_derives_the_columns_as_the_analysis_does():

@@ -39,10 +39,12 @@ from .synthesis_models import (
 from .synthesis_outcomes import (
     choose_remitters,
     cpeptide_categories,
+    cpeptide_statements,
     draw_adverse_events,
     draw_cpeptide_endpoint,
     draw_insulin_free,
     draw_visits,
+    endpoint_frame,
     secondary_checks,
 )
 
@@ -86,7 +88,7 @@ _SIMILAR = ("age_years", "duration_months", "bmi_kg_m2", "hba1c0", "fcp0", "pcp0
 
 _MAX_ATTEMPTS = 200
 _MAX_MODEL_ATTEMPTS = 6
-_MAX_FOLLOW_UP_ATTEMPTS = 120
+_MAX_FOLLOW_UP_ATTEMPTS = 400
 
 
 @dataclass
@@ -117,6 +119,8 @@ def _draw_follow_up(rng_cp, rng_visit, b, remission, t):
         cats = cpeptide_categories(rng_cp, b, remission, t)
         endpoint = draw_cpeptide_endpoint(rng_cp, b, cats, t)
         if endpoint is None:
+            continue
+        if not all(cpeptide_statements(endpoint_frame(b, endpoint)).values()):
             continue
         free = draw_insulin_free(rng_cp, b, cats, t)
         visits = draw_visits(rng_visit, b, endpoint, free, t)
@@ -154,7 +158,7 @@ def build_cohort(seed: int = DEFAULT_SEED, targets: Targets | None = None) -> Co
     ------
     RuntimeError
         When no draw meets the paper's statements within the attempt limits
-        (up to 6 draws of remitters and covariates, each with up to 120 draws
+        (up to 6 draws of remitters and covariates, each with up to 400 draws
         of the follow-up).
 
     Notes

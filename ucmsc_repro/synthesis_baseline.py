@@ -429,6 +429,11 @@ def draw_baseline(
         upper=hi[idx],
         decimals=1,
     )
+    # the discontinued: an analysed participant's age of the same onset group,
+    # jittered, within the same bounds (no pile-up at the limits)
+    for i in out_pp:
+        same = idx[adult[idx] == adult[i]]
+        age[i] = np.clip(age[rng.choice(same)] + rng.normal(0.0, 2.0), lo[i], hi[i])
     age[out_pp] = np.round(age[out_pp], 1)
 
     # BMI around an age-dependent mean; weight from BMI and a height SD score.
