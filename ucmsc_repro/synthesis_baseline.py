@@ -34,6 +34,10 @@ REASON_PROTOCOL = "did not adhere to protocol"
 def msc_discontinuations(t: Targets) -> list[tuple[float, int, str, str | None]]:
     """The MSC-arm discontinuations the paper describes, one tuple each.
 
+    Parameters
+    ----------
+    t : Targets
+
     Results (Characteristics of the participants): "four individuals did not
     adhere to study protocol ... (two individuals discontinued after 3 months
     before the second dose and two patients after 5 months), and one withdrew
@@ -42,6 +46,10 @@ def msc_discontinuations(t: Targets) -> list[tuple[float, int, str, str | None]]
     Returns
     -------
     list of (month, infusions received, reason, sex or None)
+
+    References
+    ----------
+    Lu et al. 2021, Results (Characteristics of the participants) and Figure 1.
     """
     key = "trial_profile.discontinued.msc"
     first = t.value(f"{key}.did_not_adhere_to_protocol.month_min")
@@ -64,6 +72,15 @@ HEIGHT_SD_CM = 6.0
 def expected_height_cm(age_years, male) -> np.ndarray:
     """Median height for age and sex (cm), flat from 18 years on.
 
+    Parameters
+    ----------
+    age_years, male : array-like
+
+    Returns
+    -------
+    numpy.ndarray
+        Height in cm.
+
     Examples
     --------
     >>> expected_height_cm([8, 30], [1, 0]).tolist()
@@ -85,7 +102,22 @@ JUVENILE_AGE_SD = 2.8
 def bmi_bounds(age_years) -> tuple[np.ndarray, np.ndarray]:
     """Plausible BMI range (kg/m2) for a newly diagnosed participant of this age.
 
+    Parameters
+    ----------
+    age_years : array-like
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Lower and upper bounds.
+
+    Notes
+    -----
     Children under 12: 13-22; 12 to 17: 13.5-26; adults: 15-30.
+
+    References
+    ----------
+    Lu et al. 2021, Results (mean BMI 18.9 kg/m2: lean at diagnosis).
 
     Examples
     --------
@@ -108,6 +140,14 @@ def split_moments(
     first_sd: float,
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """Mean and SD of the rest of a sample, given the whole and a first part.
+
+    Parameters
+    ----------
+    mean, sd : float
+        Of the whole sample.
+    n_total, n_first : int
+    first_mean, first_sd : float
+        Of the first part.
 
     Returns
     -------
@@ -494,6 +534,17 @@ def draw_baseline(
 
 
 def weight_from(bmi, age, male, height_z) -> np.ndarray:
-    """Body weight (kg, 1 decimal) from BMI and a height for age, sex and SD score."""
+    """Body weight (kg, 1 decimal) from BMI and a height for age, sex and SD score.
+
+    Parameters
+    ----------
+    bmi, age, male, height_z : array-like
+
+    Returns
+    -------
+    numpy.ndarray
+        Weight in kg, rounded to 0.1.
+
+    """
     h = (expected_height_cm(age, male) + HEIGHT_SD_CM * np.asarray(height_z)) / 100.0
     return np.round(np.asarray(bmi, dtype=float) * h**2, 1)

@@ -128,6 +128,11 @@ def interval_center(term: ReportedTerm, grid: int = 201) -> tuple[float, float, 
     feasible region; when the region is empty, ``slack`` is negative and the
     point is the least bad one.
 
+    References
+    ----------
+    Lu et al. 2021, Results ("OR 0.982(0.966-0.997), P = 0.023"; "OR
+    1.141(1.017-1.280), P = 0.025").
+
     Examples
     --------
     >>> t = ReportedTerm(4.38, 0.044, 2, 3)
@@ -178,10 +183,27 @@ def reported_term(t: Targets, prefix: str) -> ReportedTerm:
 def model_frame(b: pd.DataFrame, remission: np.ndarray) -> pd.DataFrame:
     """The per-protocol participants with the columns the models use.
 
+    Parameters
+    ----------
+    b : pandas.DataFrame
+        Baseline table.
+    remission : numpy.ndarray
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``remission``, ``msc``, ``male``, ``age_years``, ``duration_months``,
+        ``age_at_onset``, ``dk_or_dka``, ``bmi_kg_m2``, ``hba1c_pct_0``,
+        ``fcp_pmol_l_0``, ``msc_cells_total``; one row per per-protocol participant.
+
     The same values :func:`ucmsc_repro.derive.analysis_table` derives from the
     written files (baseline visit values, ``msc``, ``male``, cells infused), so
     that the book's model functions can be run on a candidate before any
     file is written.
+
+    References
+    ----------
+    Lu et al. 2021, Results (Factors associated with the efficacy of clinical remission).
     """
     pp = b.loc[b["pp"]].copy()
     return pd.DataFrame(
@@ -218,6 +240,10 @@ def model_residuals(d: pd.DataFrame, t: Targets) -> pd.DataFrame:
         One row per reported number: ``key``, ``reported``, ``value``,
         ``half_unit``, ``residual`` (value minus reported, in half units of
         the last reported decimal: within (-1, 1) rounds to the paper's number).
+
+    References
+    ----------
+    Lu et al. 2021, Results and Additional file 3 (Table S3).
     """
     rows = []
     whole = logit_table(d, covariates=WHOLE_POPULATION_COVARIATES).set_index("term")
@@ -859,11 +885,27 @@ def arrange_hba1c(
 ) -> pd.DataFrame:
     """Reassign the MSC arm's baseline HbA1c values so that remitters have a little more.
 
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    b : pandas.DataFrame
+        Baseline table.
+    remission : numpy.ndarray
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``b`` with the MSC arm's ``hba1c0`` permuted.
+
     Results: remitters had "relatively higher levels of HbA1c ... though without
     statistical significance" (Figure 4). The drawn values of the MSC
     per-protocol participants are permuted among them (so the arm's and the
     cohort's distribution are unchanged) until Student's t of remitters
     against non-remitters lies between 0.4 and 1.2.
+
+    References
+    ----------
+    Lu et al. 2021, Results and Figure 4.
     """
     out = b.copy()
     idx = np.flatnonzero((b["pp"] & b["arm"].eq("MSC")).to_numpy())
@@ -919,6 +961,10 @@ def search_remitters(
     :func:`ucmsc_repro.regression.responder_characteristics`, p >= 0.1).
     Starting from a set consistent with the models, the covariates then need
     only small moves.
+
+    References
+    ----------
+    Lu et al. 2021, Results, Discussion and Additional file 3 (Table S3).
     """
     idx = np.flatnonzero(b["pp"].to_numpy())
     ratio = (b["pcp0"] / b["fcp0"]).to_numpy()[idx]
@@ -1056,6 +1102,12 @@ def tune_covariates(
 def check_models(d: pd.DataFrame, t: Targets) -> dict:
     """Whether the book's functions give every model statement on ``d``.
 
+    Parameters
+    ----------
+    d : pandas.DataFrame
+        As :func:`model_frame`.
+    t : Targets
+
     Returns
     -------
     dict
@@ -1064,6 +1116,10 @@ def check_models(d: pd.DataFrame, t: Targets) -> dict:
         ``selection`` (the forward selection keeps exactly fasting C-peptide
         and cells), ``remitters`` (HbA1c and cells higher in remitters and
         neither significant).
+
+    References
+    ----------
+    Lu et al. 2021, Results (Factors associated with the efficacy of clinical remission).
     """
     try:
         res = model_residuals(d, t)

@@ -51,7 +51,23 @@ _CP_MAX = {"fcp": 800.0, "pcp": 2500.0}
 
 
 def visit_months(row) -> list[float]:
-    """The scheduled visits a participant attended (none after discontinuation)."""
+    """The scheduled visits a participant attended (none after discontinuation).
+
+    Parameters
+    ----------
+    row : mapping
+        ``status`` and ``discontinued_month`` of a participant.
+
+    Returns
+    -------
+    list of float
+        Visit months, 0, 3, 6 and 12 up to the discontinuation month.
+
+    References
+    ----------
+    Lu et al. 2021, Methods (Interventions: "followed up at 3, 6, and 12
+    months") and Results (Characteristics of the participants).
+    """
     if row["status"] == "discontinued":
         return [m for m in VISIT_MONTHS if m <= row["discontinued_month"]]
     return list(VISIT_MONTHS)
@@ -84,6 +100,10 @@ def choose_remitters(
     linear predictor with the reported whole-population odds ratios for BMI
     and baseline fasting C-peptide plus standard Gumbel noise (a draw without
     replacement proportional to the odds).
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation: 11/27 and 3/26) and Table S3.
     """
     lp = np.log(t.value("factors.whole.bmi_kg_m2.or")) * b["bmi_kg_m2"].to_numpy()
     lp = lp + np.log(t.value("factors.whole.fcp_pmol_l_0.or")) * b["fcp0"].to_numpy()
@@ -107,6 +127,15 @@ def cpeptide_categories(
     """For each per-protocol participant: does fasting / postprandial C-peptide
     fall (``F``), rise by less than 10% (``S``) or by 10% or more (``B``)?
 
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    b : pandas.DataFrame
+        Baseline table.
+    remission : numpy.ndarray
+        Planned remission (1/0, NaN outside the per-protocol set).
+    t : Targets
+
     Returns
     -------
     pandas.DataFrame
@@ -124,6 +153,10 @@ def cpeptide_categories(
     C-peptide ... 6 and 5 of the 26 control subjects"). In the MSC arm the
     postprandial rises go preferably to adult-onset recipients (weight 3 : 1),
     as the paper's subgroup finding suggests.
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation) and Figure 3.
     """
     out = pd.DataFrame({"fcp": "", "pcp": ""}, index=b.index)
     msc = b["arm"].eq("MSC").to_numpy()
@@ -185,6 +218,17 @@ def draw_cpeptide_endpoint(
 ) -> pd.DataFrame | None:
     """Endpoint fasting and postprandial C-peptide of the per-protocol set.
 
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    b : pandas.DataFrame
+        Baseline table.
+    cats : pandas.DataFrame
+        From :func:`cpeptide_categories`.
+    t : Targets
+    jitter : float
+        Half-width of the uniform draw around each mean fall.
+
     Returns
     -------
     pandas.DataFrame or None
@@ -206,6 +250,11 @@ def draw_cpeptide_endpoint(
     postprandial state" in controls, "a mean 9% decrease in fasting C-peptide
     and 16% increase in postprandial C-peptide" with MSC); when that would
     need the rises to shrink below 12%, the falls are scaled instead.
+
+    References
+    ----------
+    Lu et al. 2021, Discussion (mean percent changes), Results and Additional
+    file 1 (Table S1).
     """
     out = pd.DataFrame({"fcp_end": np.nan, "pcp_end": np.nan}, index=b.index)
     msc = b["arm"].eq("MSC").to_numpy()
@@ -246,6 +295,15 @@ def draw_insulin_free(
 ) -> pd.DataFrame:
     """Insulin-free periods: who, from when, until when.
 
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    b : pandas.DataFrame
+        Baseline table.
+    cats : pandas.DataFrame
+        From :func:`cpeptide_categories`.
+    t : Targets
+
     Returns
     -------
     pandas.DataFrame
@@ -263,6 +321,10 @@ def draw_insulin_free(
     at month 3, so the two early starts are drawn in months 1.0-2.9 and the late
     one is at month 9. The three are adult-onset MSC recipients in remission
     with a rise of 10% or more in both C-peptide measures where possible.
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation).
     """
     out = pd.DataFrame(
         {"insulin_free_start_month": np.nan, "insulin_free_end_month": np.nan},
@@ -312,6 +374,22 @@ def draw_visits(
 ) -> pd.DataFrame:
     """Every visit of every participant, in the contract's ``visits.csv`` layout.
 
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    b : pandas.DataFrame
+        Baseline table.
+    endpoint : pandas.DataFrame
+        From :func:`draw_cpeptide_endpoint`.
+    free : pandas.DataFrame
+        From :func:`draw_insulin_free`.
+    t : Targets
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``visits.csv`` (:data:`ucmsc_repro.schema.VISITS`).
+
     Notes
     -----
     HbA1c in the MSC arm's per-protocol set is moved onto the reported mean and
@@ -323,6 +401,10 @@ def draw_visits(
     doses are stable around baseline with MSC ("relatively stable") and drift
     down slightly in controls; 0 while insulin-free. Discontinued participants
     have visits only up to their discontinuation.
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation) and Figure 2.
     """
     n = len(b)
     msc = b["arm"].eq("MSC").to_numpy()
@@ -392,6 +474,18 @@ def draw_adverse_events(
 ) -> pd.DataFrame:
     """The fevers after infusion, one row per event.
 
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    b : pandas.DataFrame
+        Baseline table.
+    t : Targets
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``adverse_events.csv``, one row per fever.
+
     Notes
     -----
     Results: "Three adult recipients had mild fever which occurred 1.5, 17, and
@@ -403,6 +497,10 @@ def draw_adverse_events(
     recipients; which onset time belongs to the first infusion is not reported
     and is drawn. The highest of the three temperatures is 38.3 °C, the others
     37.5-38.2 °C; each fever resolves by 24 h after the infusion.
+
+    References
+    ----------
+    Lu et al. 2021, Results (Adverse events).
     """
     k = int(t.value("adverse_events.fever.msc.events"))
     onsets = [t.value(f"adverse_events.fever.onset_hours.rank{i}") for i in range(1, k + 1)]
@@ -482,10 +580,26 @@ def cpeptide_statements(pp: pd.DataFrame, alpha: float = 0.05) -> dict:
 def endpoint_frame(b: pd.DataFrame, endpoint: pd.DataFrame) -> pd.DataFrame:
     """Per-protocol rows with the C-peptide changes a candidate endpoint gives.
 
+    Parameters
+    ----------
+    b : pandas.DataFrame
+        Baseline table.
+    endpoint : pandas.DataFrame
+        From :func:`draw_cpeptide_endpoint`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``msc``, ``onset`` and ``<fcp|pcp>_pmol_l_<change|ratio>``.
+
     The same arithmetic as :func:`ucmsc_repro.derive.analysis_table`
     (change = endpoint - baseline, ratio = change / baseline), used to screen
     candidates before their visits are built; the accepted cohort is checked
     through the derivation itself (:func:`secondary_checks`).
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation).
     """
     pp = b["pp"].to_numpy()
     out = pd.DataFrame(
@@ -505,6 +619,12 @@ def endpoint_frame(b: pd.DataFrame, endpoint: pd.DataFrame) -> pd.DataFrame:
 def secondary_checks(subjects: pd.DataFrame, visits: pd.DataFrame, alpha=0.05) -> dict:
     """The qualitative secondary-endpoint statements, evaluated on candidate data.
 
+    Parameters
+    ----------
+    subjects, visits : pandas.DataFrame
+        Candidate tables in the contract's layout.
+    alpha : float
+
     Uses :func:`ucmsc_repro.derive.analysis_table` and the paper's tests from
     :mod:`ucmsc_repro.comparisons`, as the chapters do.
 
@@ -518,6 +638,11 @@ def secondary_checks(subjects: pd.DataFrame, visits: pd.DataFrame, alpha=0.05) -
         the mean postprandial C-peptide fell in controls and rose with MSC; HbA1c
         and insulin-dose changes not different between arms; MSC HbA1c at 3
         months below baseline and at 12 months above 3 months (paired tests).
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation), Figure 2 and Additional
+    file 1 (Table S1).
     """
     tab = analysis_table(subjects, visits, AnalysisSettings())
     pp = tab.loc[tab["per_protocol"]]
