@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ucmsc_repro.baseline import fmt_p, results, table1, table1_display
+from ucmsc_repro.baseline import results, table1, table1_display
 from ucmsc_repro.chapter import open_chapter
 
 
@@ -68,8 +68,3 @@ def test_display_table_shows_each_row_with_its_test(ch):
     ]
     age = shown.loc[shown["Characteristic"].str.startswith("Age")].iloc[0]
     assert age["MSC (n = 2)"] == "21.0 ± 12.7"
-
-
-@pytest.mark.parametrize("p,text", [(0.0412, "0.041"), (0.0009, "<0.001"), (1.0, "1.000")])
-def test_fmt_p(p, text):
-    assert fmt_p(p) == text

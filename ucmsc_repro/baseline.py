@@ -15,8 +15,9 @@ from .comparisons import (
     smd_binary,
     smd_continuous,
 )
+from .formatting import p_value
 
-__all__ = ["Variable", "TABLE1_VARIABLES", "table1", "table1_display", "results", "fmt_p"]
+__all__ = ["Variable", "TABLE1_VARIABLES", "table1", "table1_display", "results"]
 
 
 @dataclass(frozen=True)
@@ -109,19 +110,6 @@ _SHORT_TEST = {
     "Pearson's chi-square test (two-sided)": "chi-square",
     "Fisher's exact test (two-sided)": "Fisher exact",
 }
-
-
-def fmt_p(p: float) -> str:
-    """A p-value for display: three decimals, or ``<0.001``.
-
-    Examples
-    --------
-    >>> fmt_p(0.04123), fmt_p(0.0004), fmt_p(float("nan"))
-    ('0.041', '<0.001', '')
-    """
-    if p is None or not np.isfinite(p):
-        return ""
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _split(pp: pd.DataFrame, col: str):
@@ -259,7 +247,7 @@ def table1_display(table: pd.DataFrame) -> pd.DataFrame:
                 f"Control (n = {int(r['control_n']) + int(r['control_missing'])})": _cell(
                     r, "control", d
                 ),
-                "p": fmt_p(r["pval"]),
+                "p": p_value(r["pval"]),
                 "Test": _SHORT_TEST.get(r["test"], r["test"]),
                 "SMD": "" if not np.isfinite(r["smd"]) else f"{r['smd']:.2f}",
                 "Missing": str(missing),

@@ -81,9 +81,10 @@ _STYLE = """
 #%(id)s-box .ucm-controls { margin: 0.5em 0; display: flex; gap: 0.75em;
   flex-wrap: wrap; align-items: center; }
 #%(id)s-box .ucm-scroll { max-height: 36em; overflow: auto; }
-#%(id)s { border-collapse: collapse; font-size: 0.85em; width: 100%%; }
+#%(id)s { border-collapse: collapse; font-size: 0.85em; width: max-content;
+  min-width: 100%%; }
 #%(id)s th, #%(id)s td { border-bottom: 1px solid #ddd; padding: 0.25em 0.5em;
-  vertical-align: top; text-align: left; }
+  vertical-align: top; text-align: left; max-width: 32em; }
 #%(id)s td.ucm-num { text-align: right; font-variant-numeric: tabular-nums; }
 #%(id)s thead th { position: sticky; top: 0; background: #f3f3f3; cursor: pointer; }
 #%(id)s thead th[aria-sort="ascending"]::after { content: " \\25B2"; }

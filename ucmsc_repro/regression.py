@@ -34,6 +34,7 @@ from statsmodels.tools import sm_exceptions
 
 from .comparisons import compare_categorical, compare_continuous, describe
 from .exceptions import UserFacingError
+from .formatting import p_value
 from .paths import DATA_DIR
 
 __all__ = [
@@ -989,10 +990,6 @@ def paper_interval(key: str = PAPER_CELLS_KEY, *, path=None) -> tuple[float, flo
     return one(f"{key}.ci_low"), one(f"{key}.ci_high")
 
 
-def _fmt_p(p: float) -> str:
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     """A model table formatted for the book (rounded for display only).
 
@@ -1030,7 +1027,7 @@ def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
                 "SE": f"{r['se']:.4f}",
                 "OR": "" if const else f"{r['odds_ratio']:.3f}",
                 level: "" if const else f"{r['ci_low']:.3f} to {r['ci_high']:.3f}",
-                "Wald p": "" if const else _fmt_p(r["pval"]),
+                "Wald p": "" if const else p_value(r["pval"]),
             }
         )
     return pd.DataFrame(rows).set_index("Term")
@@ -1075,7 +1072,7 @@ def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
                 f"{r['sd_no_remission']:.1f} ({r['sem_no_remission']:.1f})",
                 "Difference": f"{r['diff']:.1f}",
                 "Test": r["test"],
-                "p": _fmt_p(r["pval"]),
+                "p": p_value(r["pval"]),
             }
         )
     return pd.DataFrame(rows).set_index("Variable")
@@ -1107,7 +1104,7 @@ def responder_display(characteristics: pd.DataFrame) -> pd.DataFrame:
                 "No remission (n)": f"{r['summary_no_remission']:.1f} "
                 f"({r['n_no_remission']})",
                 "Test": r["test"],
-                "p": _fmt_p(r["pval"]),
+                "p": p_value(r["pval"]),
             }
         )
     return pd.DataFrame(rows).set_index("Characteristic")
@@ -1145,7 +1142,7 @@ def steps_display(result: StepwiseResult) -> pd.DataFrame:
                 "Step": int(r["step"]),
                 "Candidate": _label(r["term"]),
                 "Score chi-square (1 df)": f"{r['statistic']:.3f}",
-                "p": _fmt_p(r["pval"]),
+                "p": p_value(r["pval"]),
                 "Decision": decision,
             }
         )
@@ -1157,7 +1154,7 @@ def steps_display(result: StepwiseResult) -> pd.DataFrame:
                 "Score chi-square (1 df)": "",
                 "p": "",
                 "Decision": f"removed (LR chi-square {r['statistic']:.3f}, "
-                f"p {_fmt_p(r['pval'])})",
+                f"p {p_value(r['pval'])})",
             }
         )
     out = pd.DataFrame(rows).sort_values("Step", kind="stable")
@@ -1185,7 +1182,7 @@ def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
         r = final.loc[t]
         parts.append(
             f"{_label(t)}: OR {r['odds_ratio']:.3f} ({level} {r['ci_low']:.3f} to "
-            f"{r['ci_high']:.3f}), Wald p = {_fmt_p(r['pval'])}"
+            f"{r['ci_high']:.3f}), Wald p = {p_value(r['pval'])}"
         )
     head = "1 candidate entered" if len(parts) == 1 else f"{len(parts)} candidates entered"
     return f"{head}. " + "; ".join(parts) + "."
@@ -1206,7 +1203,7 @@ def or_phrase(table: pd.DataFrame, term: str, *, alpha: float = 0.05) -> str:
         return "not estimable (see the note on the model)"
     return (
         f"{r['odds_ratio']:.3f} ({100 * (1 - alpha):g}% CI {r['ci_low']:.3f} to "
-        f"{r['ci_high']:.3f}; Wald p = {_fmt_p(r['pval'])})"
+        f"{r['ci_high']:.3f}; Wald p = {p_value(r['pval'])})"
     )
 
 

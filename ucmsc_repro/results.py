@@ -12,27 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .formatting import p_text
+
 __all__ = ["RESULT_COLUMNS", "Recorder", "read_results", "p_text"]
 
 #: Columns of ``results.csv``.
 RESULT_COLUMNS = ["key", "value", "ci_low", "ci_high", "method", "n", "chapter"]
-
-
-def p_text(p) -> str:
-    """A p-value as the book writes it: ``p = 0.041`` or ``p < 0.001``.
-
-    Examples
-    --------
-    >>> p_text(0.04123), p_text(0.0004), p_text(float("nan"))
-    ('p = 0.041', 'p < 0.001', 'p not computable')
-    """
-    try:
-        p = float(p)
-    except (TypeError, ValueError):
-        return "p not computable"
-    if not math.isfinite(p):
-        return "p not computable"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _is_pvalue_key(key: str) -> bool:

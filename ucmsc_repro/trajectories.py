@@ -21,6 +21,7 @@ import pandas as pd
 
 from .comparisons import compare_categorical, compare_continuous, describe, paired_test
 from .derive import MEASURES
+from .formatting import p_value
 
 __all__ = [
     "ARMS",
@@ -38,7 +39,6 @@ __all__ = [
     "ONSET_LEVELS",
     "table_s1",
     "rose_counts",
-    "format_p",
     "visit_display",
     "visits_display",
     "comparison_display",
@@ -494,19 +494,6 @@ def _sided(name: str) -> str:
 # --- display helpers (rounding happens here only) ---------------------------
 
 
-def format_p(p: float) -> str:
-    """A p-value as shown in tables.
-
-    Examples
-    --------
-    >>> format_p(0.04123), format_p(0.0002), format_p(float("nan"))
-    ('0.041', '<0.001', 'not tested')
-    """
-    if p is None or not np.isfinite(p):
-        return "not tested"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def _mean_sd(mean: float, sd: float, n: float, digits: int) -> str:
     if not n:
         return "no data"
@@ -565,7 +552,8 @@ def visit_display(
             col = f"p vs month {ref:g} (test, pairs)"
             if len(hit):
                 t = hit.iloc[0]
-                row[col] = f"{format_p(t['pval'])} ({_short_test(t['test'])}, n = {t['n']})"
+                shown = p_value(t["pval"], missing="not tested")
+                row[col] = f"{shown} ({_short_test(t['test'])}, n = {t['n']})"
             else:
                 row[col] = ""
         rows.append(row)
@@ -646,7 +634,7 @@ def comparison_display(
                 r[f"{a}_mean"], r[f"{a}_sd"], r[f"{a}_n"], dg
             )
         row["Test (n)"] = f"{_short_test(r['test'])} (n = {int(r['n'])})"
-        row["p"] = format_p(r["pval"])
+        row["p"] = p_value(r["pval"], missing="not tested")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -668,7 +656,7 @@ def rose_display(frame: pd.DataFrame) -> pd.DataFrame:
             row[f"{LABELS.get(r.arm, r.arm)}: rose / n (%)"] = f"{r.events} / {r.n} ({pct})"
         first = sub.iloc[0]
         row["Test (n)"] = f"{_short_test(first['test'])} (n = {int(first['n_test'])})"
-        row["p"] = format_p(first["pval"])
+        row["p"] = p_value(first["pval"], missing="not tested")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -706,7 +694,7 @@ def visit_sentence(
         ps = []
         hit = tests.loc[tests["arm"].eq(arm) & tests["month"].eq(r.month)]
         for t in hit.sort_values("reference").itertuples(index=False):
-            p = format_p(t.pval)
+            p = p_value(t.pval, missing="not tested")
             p = f"p < {p[1:]}" if p.startswith("<") else f"p = {p}"
             ps.append(f"{p} against month {t.reference:g}")
         if ps:

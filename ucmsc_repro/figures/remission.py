@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..formatting import p_text
 from ..remission import (
     ARMS,
     INFUSION_MONTHS,
@@ -16,14 +17,13 @@ from ..remission import (
     rates_by_arm,
     significance_tests,
 )
+from .style import ARM_STYLE as SHARED_STYLE
 
 __all__ = ["ARM_STYLE", "remission_figure", "insulin_free_timeline"]
 
-#: Marker style per arm, as in the paper's Figure 2: MSC closed circles,
-#: control open triangles.
+#: Marker style per arm (MSC closed circles, control open triangles), in black.
 ARM_STYLE: dict[str, dict] = {
-    "MSC": {"marker": "o", "markerfacecolor": "black", "color": "black"},
-    "control": {"marker": "^", "markerfacecolor": "white", "color": "black"},
+    arm: {**SHARED_STYLE[arm], "color": "black"} for arm in ("MSC", "control")
 }
 
 _OUTCOME_LABELS = (
@@ -37,10 +37,6 @@ _TEST_SHORT = {
     "pval_yates": "Yates chi-square",
     "pval_fisher": "Fisher's exact test",
 }
-
-
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def remission_figure(data: pd.DataFrame, *, alpha: float = 0.05) -> Figure:
@@ -84,7 +80,6 @@ def remission_figure(data: pd.DataFrame, *, alpha: float = 0.05) -> Figure:
                 linestyle="none",
                 capsize=4,
                 markersize=8,
-                markeredgecolor="black",
                 ecolor="black",
                 **ARM_STYLE[r.arm],
             )
@@ -113,7 +108,7 @@ def remission_figure(data: pd.DataFrame, *, alpha: float = 0.05) -> Figure:
                 ax.text(
                     i,
                     y + 1.5,
-                    f"{_TEST_SHORT[chosen['key']]}\n{_p_text(chosen['pval'])}{star}",
+                    f"{_TEST_SHORT[chosen['key']]}\n{p_text(chosen['pval'])}{star}",
                     ha="center",
                     va="bottom",
                     fontsize=8,
@@ -131,7 +126,6 @@ def remission_figure(data: pd.DataFrame, *, alpha: float = 0.05) -> Figure:
             [],
             linestyle="none",
             markersize=8,
-            markeredgecolor="black",
             label=label,
             **ARM_STYLE[arm],
         )

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..formatting import p_text
 from ..subgroups import FACTOR_TITLES, SUBGROUP_LABELS
-from ..trajectories import format_p
 
 __all__ = ["remission_forest"]
 
@@ -55,7 +55,7 @@ def remission_forest(
     for factor in [f for f in remission["factor"].unique() if f != "all"]:
         if factor in inter.index:
             t = inter.loc[factor]
-            p = f"p = {format_p(t['pval'])}" if t["estimable"] else "not estimable"
+            p = p_text(t["pval"]) if t["estimable"] else "not estimable"
             head = f"{FACTOR_TITLES.get(factor, factor)} (interaction {p})"
         else:
             head = FACTOR_TITLES.get(factor, factor)

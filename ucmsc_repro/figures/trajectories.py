@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
+from ..formatting import p_value
 from ..trajectories import (
     CPEPTIDE_MEASURES,
     LABELS,
@@ -20,18 +21,13 @@ from ..trajectories import (
     TRAJECTORY_MEASURES,
     arm_key,
     compare_arms,
-    format_p,
     paired_by_visit,
     visit_summary,
 )
+from .style import ARM_STYLE
 
-__all__ = ["ARM_STYLE", "trajectories_figure", "cpeptide_figure"]
+__all__ = ["trajectories_figure", "cpeptide_figure"]
 
-#: Marker style of each arm, as in the paper (Figure 2 C/D).
-ARM_STYLE: dict[str, dict] = {
-    "msc": {"marker": "o", "markerfacecolor": "black", "markeredgecolor": "black"},
-    "control": {"marker": "^", "markerfacecolor": "white", "markeredgecolor": "black"},
-}
 
 _SHORT = {
     "hba1c_pct": "HbA1c (%)",
@@ -131,7 +127,7 @@ def _change_panel(ax, table, measure, endpoint_month) -> None:
     ax.set_ylabel(f"Change in {_SHORT[measure]}")
     test = _TEST_SHORT.get(res["test"], res["test"])
     ax.set_title(
-        f"Month 0 to {endpoint_month:g}: p = {format_p(res['pval'])}\n"
+        f"Month 0 to {endpoint_month:g}: p = {p_value(res['pval'], missing='not tested')}\n"
         f"({test}, two-sided, n = {int(res['n'])})",
         fontsize=9,
     )
