@@ -173,7 +173,17 @@ def test_whole_book_builds_from_the_default_data(tmp_path):
             assert (results["chapter"] == info.slug).any(), info.slug
     html = "".join(p.read_text(errors="ignore") for p in (out / "html").rglob("*.html"))
     assert str(tmp_path) not in html  # no machine paths in the rendered book
-    assert "SYNTHETIC cohort" in (out / "html" / "index.html").read_text()
+    # index.html redirects to the front page, which names the data of the build
+    assert "book/intro.html" in (out / "html" / "index.html").read_text()
+    assert "SYNTHETIC cohort" in (out / "html" / "book" / "intro.html").read_text()
+    scorecard = pd.read_csv(out / "scorecard.csv")
+    assert scorecard.columns[:5].tolist() == [
+        "key",
+        "reported",
+        "reproduced",
+        "status",
+        "section",
+    ]
     dictionary = (out / "html" / "book" / "data_dictionary.html").read_text()
     cell = '<td><p><code class="docutils literal notranslate"><span class="pre">{}</span>'
     for name in dictionary_table()["column"]:
