@@ -158,15 +158,26 @@ def test_command_line_validate_and_template(tmp_path):
 
 
 @pytest.mark.slow
-def test_whole_book_builds_from_the_default_data(tmp_path):
+def test_whole_book_builds_from_the_default_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "book"
-    report = runner.build(None, out, progress=False)
+    report = runner.build(None, "book", progress=False)  # a relative OUT, as `make book`
     assert report.index_html.exists()
     for info in CHAPTERS:
         stem = info.notebook.removesuffix(".ipynb")
         assert (out / "html" / "notebooks" / f"{stem}.html").exists(), stem
         assert (out / "notebooks" / info.notebook).exists()
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".ucmsc-book",
+        "html",
+        "notebooks",
+        "results",
+        "results.csv",
+        "scorecard.csv",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["book"]  # no staging left behind
     results = pd.read_csv(out / "results.csv")
+    assert len(results) > 1000
     assert not results["key"].duplicated().any()
     for info in CHAPTERS:
         if results_function(info) is not None:

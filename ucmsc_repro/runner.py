@@ -278,7 +278,8 @@ def build(
 
     settings = settings or AnalysisSettings()
     data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA
-    out_dir = Path(out_dir)
+    # absolute: the chapters run with their own working directory
+    out_dir = Path(out_dir).resolve()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     data = load_dataset(data_dir)
