@@ -48,6 +48,14 @@ def test_missing_or_misspelled_column_is_named_with_a_suggestion(tiny_dir):
     ]
 
 
+def test_misspelling_in_another_case_is_suggested(tiny_dir):
+    _edit(tiny_dir, "visits.csv", lambda f: f.rename(columns={"hba1c_pct": "HbA1c_Pct"}))
+    assert _problems(tiny_dir) == [
+        "visits.csv, line 1: required column 'hba1c_pct' is missing; "
+        "found 'HbA1c_Pct': is it misspelled?"
+    ]
+
+
 def test_unknown_arm_label_names_line_column_value_and_allowed(tiny_dir):
     _edit(
         tiny_dir,

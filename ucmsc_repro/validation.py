@@ -111,9 +111,10 @@ def _parse_csv(spec: FileSpec, text: str, problems: _Problems) -> pd.DataFrame |
         problems.add(f"{name}, line 1: column {d!r} appears more than once")
     missing = [c for c in spec.names if c not in header]
     extra = [h for h in header if h not in spec.names]
+    lowered = {h.lower(): h for h in extra}
     for col in missing:
-        close = difflib.get_close_matches(col, extra, n=1, cutoff=0.6)
-        hint = f"; found {close[0]!r}: is it misspelled?" if close else ""
+        close = difflib.get_close_matches(col, list(lowered), n=1, cutoff=0.6)
+        hint = f"; found {lowered[close[0]]!r}: is it misspelled?" if close else ""
         problems.add(f"{name}, line 1: required column {col!r} is missing{hint}")
     bad_width = False
     for i, row in enumerate(rows[1:]):
