@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -184,6 +185,10 @@ def test_whole_book_builds_from_the_default_data(tmp_path, monkeypatch):
             assert (results["chapter"] == info.slug).any(), info.slug
     html = "".join(p.read_text(errors="ignore") for p in (out / "html").rglob("*.html"))
     assert str(tmp_path) not in html  # no machine paths in the rendered book
+    # privacy: no participant identifier anywhere in the rendered pages
+    ids = pd.read_csv(DEFAULT_DATA / "subjects.csv")["subject_id"].astype(str)
+    found = re.findall(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])", html)
+    assert found == []
     # index.html redirects to the front page, which names the data of the build
     assert "book/intro.html" in (out / "html" / "index.html").read_text()
     assert "SYNTHETIC cohort" in (out / "html" / "book" / "intro.html").read_text()
