@@ -206,3 +206,18 @@ def test_whole_book_builds_from_the_default_data(tmp_path, monkeypatch):
         assert cell.format(name) in dictionary, name  # one table row per contract column
     meta = json.loads((out / "notebooks" / CHAPTERS[0].notebook).read_text())
     assert "start_time" not in json.dumps(meta["metadata"])
+
+
+@pytest.mark.slow
+def test_whole_book_builds_on_other_data_without_touching_the_repo(tiny_dir, tmp_path):
+    # six hand-made participants: models cannot be fitted, every chapter must say
+    # so and the book still build; the committed notebooks and the data stay as they are
+    committed = _tree_digest(ROOT / "notebooks")
+    data_before = _tree_digest(tiny_dir)
+    report = runner.build(tiny_dir, tmp_path / "out", progress=False)
+    front = (report.out_dir / "html" / "book" / "intro.html").read_text()
+    assert "Built on the data in tiny." in front
+    assert "SYNTHETIC cohort" not in front
+    assert _tree_digest(ROOT / "notebooks") == committed
+    assert _tree_digest(tiny_dir) == data_before
+    assert (report.out_dir / "scorecard.csv").exists()

@@ -359,7 +359,8 @@ def whole_msc_precision(pp: pd.DataFrame, t: Targets | None = None) -> dict:
         the SE with no covariate and the smallest any fitted model can reach),
         ``se_bound`` (``sqrt(1/W1 + 1/W0)``, W the arm's sum of ``p (1 - p)``
         over the fitted probabilities: no model with these fitted
-        probabilities can have a smaller SE), ``pval_data``.
+        probabilities can have a smaller SE), ``pval_data``. All but
+        ``se_paper`` are NaN when the model cannot be fitted on these data.
 
     Notes
     -----
@@ -374,21 +375,38 @@ def whole_msc_precision(pp: pd.DataFrame, t: Targets | None = None) -> dict:
     ----------
     Lu et al. 2021, Results ("OR = 4.38, p = 0.044") and Table S3.
     """
-    from .regression import WHOLE_POPULATION_COVARIATES, fit_logit, logit_table
+    from .regression import (
+        WHOLE_POPULATION_COVARIATES,
+        ModelFitError,
+        fit_logit,
+        logit_table,
+    )
 
     t = t or load_targets()
-    table = logit_table(pp, covariates=WHOLE_POPULATION_COVARIATES).set_index("term")
-    fit = fit_logit(pp, covariates=WHOLE_POPULATION_COVARIATES)
+    z = stats.norm.isf(t.value("factors.whole.msc.pval") / 2.0)
+    se_paper = float(np.log(t.value("factors.whole.msc.or")) / z)
+    try:
+        table = logit_table(pp, covariates=WHOLE_POPULATION_COVARIATES).set_index("term")
+        fit = fit_logit(pp, covariates=WHOLE_POPULATION_COVARIATES)
+    except ModelFitError:
+        # the model cannot be fitted on these data (the factors chapter says why)
+        nan = float("nan")
+        return {
+            "se_data": nan,
+            "se_paper": se_paper,
+            "se_table": nan,
+            "se_bound": nan,
+            "pval_data": nan,
+        }
     p = np.asarray(fit.result.predict(fit.X), dtype=float)
     arm = fit.X["msc"].to_numpy() == 1
     w = p * (1 - p)
     y = fit.y
     a, b = y[arm].sum(), (1 - y[arm]).sum()
     c, d = y[~arm].sum(), (1 - y[~arm]).sum()
-    z = stats.norm.isf(t.value("factors.whole.msc.pval") / 2.0)
     return {
         "se_data": float(table.at["msc", "se"]),
-        "se_paper": float(np.log(t.value("factors.whole.msc.or")) / z),
+        "se_paper": se_paper,
         "se_table": float(np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)),
         "se_bound": float(np.sqrt(1 / w[arm].sum() + 1 / w[~arm].sum())),
         "pval_data": float(table.at["msc", "pval"]),
