@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["UserFacingError", "DataValidationError", "BuildError"]
+__all__ = ["UserFacingError", "DataValidationError", "BuildError", "ModelFitError"]
 
 
 class UserFacingError(Exception):
@@ -34,3 +34,7 @@ class DataValidationError(UserFacingError):
 
 class BuildError(UserFacingError):
     """A chapter or the HTML build failed."""
+
+
+class ModelFitError(UserFacingError):
+    """A logistic model could not be estimated (separation, no convergence, ...)."""

@@ -33,7 +33,7 @@ from scipy import stats
 from statsmodels.tools import sm_exceptions
 
 from .comparisons import compare_categorical, compare_continuous, describe
-from .exceptions import UserFacingError
+from .exceptions import ModelFitError
 from .formatting import p_value
 from .paths import DATA_DIR
 
@@ -135,10 +135,6 @@ RESPONDER_CHARACTERISTICS: tuple[tuple[str, str], ...] = (
     ("dk_or_dka", "binary"),
     ("duration_months", "continuous"),
 )
-
-
-class ModelFitError(UserFacingError):
-    """A logistic model could not be estimated (separation, no convergence, ...)."""
 
 
 @dataclass
