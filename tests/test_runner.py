@@ -85,16 +85,23 @@ def test_refuses_to_write_into_the_data_folder(tiny_dir):
 def test_injected_parameters_are_hidden_and_timestamps_dropped(tmp_path):
     info = chapter("baseline")
     out = tmp_path / info.notebook
-    params = runner._parameters(DEFAULT_DATA, None, None, runner.AnalysisSettings())
-    runner.execute_chapter(info, out, parameters=params)
+    staging = tmp_path / "staging-x7q"
+    params = runner._parameters(
+        DEFAULT_DATA, staging / "results.csv", staging, runner.AnalysisSettings()
+    )
+    moved = {str(staging): str(tmp_path / "book")}
+    runner.execute_chapter(info, out, parameters=params, moved=moved)
     nb = nbformat.read(out, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
+    # the temporary folder is replaced by where its files end up
+    assert str(tmp_path / "book" / "results.csv") in injected[0].source
+    assert "staging-x7q" not in out.read_text()
     assert all("papermill" not in c.metadata for c in nb.cells)
     assert "start_time" not in nb.metadata["papermill"]
     # same data and parameters: byte-identical notebook
     again = tmp_path / "again.ipynb"
-    runner.execute_chapter(info, again, parameters=params)
+    runner.execute_chapter(info, again, parameters=params, moved=moved)
     assert out.read_bytes() == again.read_bytes()
 
 

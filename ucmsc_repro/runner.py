@@ -69,14 +69,23 @@ def _parameters(
     }
 
 
-def clean_notebook_metadata(path: Path) -> None:
+def clean_notebook_metadata(path: Path, *, moved: dict[str, str] | None = None) -> None:
     """Remove run-specific metadata (timestamps, durations, absolute paths).
 
     Papermill records start/end times and the input/output paths; dropping
     them makes an executed notebook depend only on its code, data and
-    parameters.
+    parameters. ``moved`` maps a temporary folder named in the injected
+    parameters to where its files end up (the build's staging folder to the
+    output folder), so the notebook names the final paths, not random ones.
     """
     nb = nbformat.read(path, as_version=4)
+    moved = moved or {}
+
+    def final(text: str) -> str:
+        for old, new in moved.items():
+            text = text.replace(old, new)
+        return text
+
     pm = nb.metadata.get("papermill")
     if pm is not None:
         for k in (
@@ -92,7 +101,7 @@ def clean_notebook_metadata(path: Path) -> None:
         params = pm.get("parameters", {})
         for k in ("data_dir", "results_path", "output_dir"):
             if params.get(k):
-                params[k] = display_path(params[k])
+                params[k] = display_path(final(params[k]))
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -100,6 +109,7 @@ def clean_notebook_metadata(path: Path) -> None:
         if "injected-parameters" in tags:
             # papermill gives this cell a random id; a fixed one keeps reruns identical
             cell["id"] = "injected-parameters"
+            cell.source = final(cell.source)
             if "remove-cell" not in tags:
                 # it holds this machine's paths: keep it out of the HTML
                 cell.metadata["tags"] = [*tags, "remove-cell"]
@@ -120,8 +130,11 @@ def execute_chapter(
     *,
     parameters: dict | None = None,
     cwd: Path | None = None,
+    moved: dict[str, str] | None = None,
 ) -> None:
     """Execute one chapter notebook with papermill.
+
+    ``moved`` is passed to :func:`clean_notebook_metadata`.
 
     Raises
     ------
@@ -144,7 +157,7 @@ def execute_chapter(
         )
     except pm.PapermillExecutionError as err:
         raise BuildError(_failure_message(info, err)) from None
-    clean_notebook_metadata(output_path)
+    clean_notebook_metadata(output_path, moved=moved)
 
 
 def _check_out_dir(out_dir: Path, data_dir: Path) -> None:
@@ -310,7 +323,12 @@ def build(
                     final,
                     settings,
                 )
-                execute_chapter(info, src / "notebooks" / info.notebook, parameters=params)
+                execute_chapter(
+                    info,
+                    src / "notebooks" / info.notebook,
+                    parameters=params,
+                    moved={str(final): str(out_dir)},
+                )
                 timings[info.slug] = time.perf_counter() - t
                 bar.write(f"  {info.title}: {timings[info.slug]:.1f} s")
                 bar.update(1)
