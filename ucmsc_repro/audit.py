@@ -41,6 +41,7 @@ from scipy import optimize, stats
 
 from .claims import read_claims
 from .comparisons import two_by_two_tests
+from .results import results_frame
 from .scorecard import round_half_up
 
 __all__ = [
@@ -1154,8 +1155,5 @@ def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
         or_to_risk_ratio(float(or_text), x2 / n2),
         "risk ratio implied by the adjusted OR (Zhang and Yu 1998)",
     )
-    out = pd.DataFrame(rows)
-    out["ci_low"] = float("nan")
-    out["ci_high"] = float("nan")
-    out["n"] = float("nan")
-    return out[["key", "value", "ci_low", "ci_high", "method", "n"]]
+    # every audit figure is arithmetic on the paper's numbers: no n
+    return results_frame(rows)

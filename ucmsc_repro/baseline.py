@@ -16,6 +16,7 @@ from .comparisons import (
     smd_continuous,
 )
 from .formatting import p_value
+from .results import results_frame
 
 __all__ = ["Variable", "TABLE1_VARIABLES", "table1", "table1_display", "results"]
 
@@ -320,10 +321,7 @@ def results(ch) -> pd.DataFrame:
                 "n": float(r["msc_n"] + r["control_n"]),
             }
         )
-    out = pd.DataFrame(rows)
-    out["ci_low"] = float("nan")
-    out["ci_high"] = float("nan")
-    return out[["key", "value", "ci_low", "ci_high", "method", "n"]]
+    return results_frame(rows)
 
 
 def _levels(column: str):

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from .claims import CLAIMS_PATH, calibration_targets, read_claims
+from .results import results_frame
 
 __all__ = [
     "CLAIMS_PATH",
@@ -606,7 +607,8 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
             "method": "SE of log OR implied by the paper's 95% CI",
         },
     ]
-    out = pd.concat([pd.DataFrame(rows), plausibility(ch)], ignore_index=True)
-    out = out.reindex(columns=["key", "value", "ci_low", "ci_high", "method", "n"])
+    out = results_frame(
+        pd.concat([pd.DataFrame(rows), plausibility(ch)], ignore_index=True)
+    )
     out["value"] = out["value"].astype(float)
     return out

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from .derive import per_protocol_mask
+from .results import results_frame
 
 __all__ = ["ARMS", "flow_counts", "discontinuations", "results"]
 
@@ -142,8 +143,4 @@ def results(ch) -> pd.DataFrame:
                     "method": "count",
                 }
             )
-    out = pd.DataFrame(rows)
-    out["ci_low"] = float("nan")
-    out["ci_high"] = float("nan")
-    out["n"] = float("nan")
-    return out[["key", "value", "ci_low", "ci_high", "method", "n"]]
+    return results_frame(rows)

@@ -36,6 +36,7 @@ from .comparisons import compare_categorical, compare_continuous, describe
 from .exceptions import ModelFitError
 from .formatting import p_value
 from .paths import DATA_DIR
+from .results import results_frame
 
 __all__ = [
     "WHOLE_POPULATION_COVARIATES",
@@ -1594,6 +1595,6 @@ def results(ch) -> pd.DataFrame:
                 "n": sw.n,
             }
         )
-    out = pd.DataFrame(rows, columns=["key", "value", "ci_low", "ci_high", "method", "n"])
+    out = results_frame(rows)
     out["value"] = out["value"].astype(float)
     return out

@@ -23,6 +23,7 @@ from statsmodels.stats.proportion import (
 
 from .comparisons import two_by_two_tests
 from .power import DEFAULT_POWER_METHOD, power_table
+from .results import result_row, results_frame
 
 __all__ = [
     "ARMS",
@@ -467,20 +468,9 @@ def insulin_free_periods(
     return out.drop(columns="_order").reset_index(drop=True)
 
 
-def _row(key, value, method, n=None, ci=(float("nan"), float("nan"))) -> dict:
-    return {
-        "key": key,
-        "value": float(value),
-        "ci_low": float(ci[0]),
-        "ci_high": float(ci[1]),
-        "method": method,
-        "n": float("nan") if n is None else float(n),
-    }
-
-
 def _ranked(prefix: str, values, method: str) -> list[dict]:
     vals = np.sort(np.asarray(pd.Series(values, dtype=float).dropna(), dtype=float))
-    return [_row(f"{prefix}.rank{i}", v, method) for i, v in enumerate(vals, start=1)]
+    return [result_row(f"{prefix}.rank{i}", v, method) for i, v in enumerate(vals, start=1)]
 
 
 def results(ch) -> pd.DataFrame:
@@ -525,10 +515,12 @@ def results(ch) -> pd.DataFrame:
     pp = ch.pp
     alpha = s.alpha
     rows = [
-        _row("primary.settings.endpoint_month", s.endpoint_month, "setting"),
-        _row("primary.settings.threshold_pct", 100.0 * s.remission_threshold, "setting"),
-        _row("primary.settings.alpha", alpha, "setting"),
-        _row("primary.settings.confidence_pct", 100.0 * (1 - alpha), "setting"),
+        result_row("primary.settings.endpoint_month", s.endpoint_month, "setting"),
+        result_row(
+            "primary.settings.threshold_pct", 100.0 * s.remission_threshold, "setting"
+        ),
+        result_row("primary.settings.alpha", alpha, "setting"),
+        result_row("primary.settings.confidence_pct", 100.0 * (1 - alpha), "setting"),
     ]
     counts = {}
     for outcome in OUTCOMES:
@@ -536,10 +528,12 @@ def results(ch) -> pd.DataFrame:
         for r in rates.itertuples():
             base = f"primary.{outcome}.{r.arm_key}"
             rows += [
-                _row(f"{base}.events", r.events, "count", n=r.n),
-                _row(f"{base}.n", r.n, "participants with a known outcome"),
-                _row(f"{base}.missing", r.missing, "participants with an unknown outcome"),
-                _row(
+                result_row(f"{base}.events", r.events, "count", n=r.n),
+                result_row(f"{base}.n", r.n, "participants with a known outcome"),
+                result_row(
+                    f"{base}.missing", r.missing, "participants with an unknown outcome"
+                ),
+                result_row(
                     f"{base}.pct",
                     r.pct,
                     f"percent; {100 * (1 - alpha):g}% CI: Wilson score",
@@ -551,14 +545,14 @@ def results(ch) -> pd.DataFrame:
     c = counts["remission"]
     x1, n1 = int(c.loc["msc", "events"]), int(c.loc["msc", "n"])
     x2, n2 = int(c.loc["control", "events"]), int(c.loc["control", "n"])
-    rows.append(_row("primary.remission.all.n", n1 + n2, "participants in both arms"))
+    rows.append(result_row("primary.remission.all.n", n1 + n2, "participants in both arms"))
     if n1 and n2:
         tests = significance_tests(x1, n1, x2, n2)
         for t in tests.itertuples():
-            rows.append(_row(f"primary.remission.{t.key}", t.pval, t.test, n=t.n))
+            rows.append(result_row(f"primary.remission.{t.key}", t.pval, t.test, n=t.n))
         chosen = tests.loc[tests["paper_rule"]].iloc[0]
         rows.append(
-            _row(
+            result_row(
                 "primary.remission.pval",
                 chosen["pval"],
                 f"{chosen['test']} (the paper's rule: chi-square unless an expected "
@@ -568,7 +562,7 @@ def results(ch) -> pd.DataFrame:
         )
         for e in effect_measures(x1, n1, x2, n2, alpha=alpha).itertuples():
             rows.append(
-                _row(
+                result_row(
                     f"primary.remission.{e.measure}",
                     e.estimate,
                     e.method,
@@ -579,7 +573,7 @@ def results(ch) -> pd.DataFrame:
         pw = power_table(x1, n1, x2, n2, alpha=alpha)
         for p in pw.itertuples():
             rows.append(
-                _row(
+                result_row(
                     f"primary.power.{p.method}",
                     100.0 * p.power,
                     f"percent; {p.label}: {p.formula}",
@@ -588,7 +582,7 @@ def results(ch) -> pd.DataFrame:
             )
         default = pw.set_index("method").loc[DEFAULT_POWER_METHOD]
         rows.append(
-            _row(
+            result_row(
                 "primary.power.default",
                 100.0 * default["power"],
                 f"percent; {default['label']}",
@@ -601,24 +595,26 @@ def results(ch) -> pd.DataFrame:
         if r.onset == "all":
             base = f"primary.insulin_free.{r.arm_key}"
             rows += [
-                _row(f"{base}.events", r.events, "count", n=r.n),
-                _row(f"{base}.n", r.n, "participants"),
-                _row(f"{base}.pct", r.pct, "percent", n=r.n),
+                result_row(f"{base}.events", r.events, "count", n=r.n),
+                result_row(f"{base}.n", r.n, "participants"),
+                result_row(f"{base}.pct", r.pct, "percent", n=r.n),
             ]
         else:
             base = f"primary.insulin_free.{r.arm_key}_{r.onset}"
             rows += [
-                _row(f"{base}.events", r.events, "count", n=r.n),
-                _row(f"{base}.n", r.n, "participants"),
+                result_row(f"{base}.events", r.events, "count", n=r.n),
+                result_row(f"{base}.n", r.n, "participants"),
             ]
     f = free.loc[free["onset"].eq("all")].set_index("arm_key")
     fx1, fn1 = int(f.loc["msc", "events"]), int(f.loc["msc", "n"])
     fx2, fn2 = int(f.loc["control", "events"]), int(f.loc["control", "n"])
-    rows.append(_row("primary.insulin_free.all.n", fn1 + fn2, "participants in both arms"))
+    rows.append(
+        result_row("primary.insulin_free.all.n", fn1 + fn2, "participants in both arms")
+    )
     if fn1 and fn2:
         fisher = significance_tests(fx1, fn1, fx2, fn2).set_index("key").loc["pval_fisher"]
         rows.append(
-            _row(
+            result_row(
                 "primary.insulin_free.pval_fisher",
                 fisher["pval"],
                 fisher["test"],
@@ -627,7 +623,7 @@ def results(ch) -> pd.DataFrame:
         )
     periods = insulin_free_periods(pp, endpoint_month=s.endpoint_month)
     rows.append(
-        _row(
+        result_row(
             "primary.insulin_free.ongoing.events",
             int(periods["ongoing"].sum()),
             "count of periods without a restart date",
@@ -639,8 +635,12 @@ def results(ch) -> pd.DataFrame:
         ("start_month", "months from the first infusion to stopping insulin"),
     ):
         rows += [
-            _row(f"primary.insulin_free.{col}.min", periods[col].min(), f"{what}, minimum"),
-            _row(f"primary.insulin_free.{col}.max", periods[col].max(), f"{what}, maximum"),
+            result_row(
+                f"primary.insulin_free.{col}.min", periods[col].min(), f"{what}, minimum"
+            ),
+            result_row(
+                f"primary.insulin_free.{col}.max", periods[col].max(), f"{what}, maximum"
+            ),
         ]
     rows += _ranked(
         "primary.insulin_free.duration_months",
@@ -657,7 +657,7 @@ def results(ch) -> pd.DataFrame:
         periods["end_month"],
         "months from the first infusion to restarting insulin, sorted ascending",
     )
-    return pd.DataFrame(rows, columns=["key", "value", "ci_low", "ci_high", "method", "n"])
+    return results_frame(rows)
 
 
 # ---------------------------------------------------------------- display

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .results import result_row, results_frame
+
 __all__ = [
     "ARMS",
     "ALWAYS_REPORTED_TERMS",
@@ -457,17 +459,6 @@ def paper_statements(adverse_events: pd.DataFrame, table: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows, columns=["topic", "paper", "data", "consistent"])
 
 
-def _row(key, value, method, n=None) -> dict:
-    return {
-        "key": key,
-        "value": float(value),
-        "ci_low": float("nan"),
-        "ci_high": float("nan"),
-        "method": method,
-        "n": float("nan") if n is None else float(n),
-    }
-
-
 def results(ch) -> pd.DataFrame:
     """Every statistic of the adverse-events chapter.
 
@@ -526,10 +517,10 @@ def results(ch) -> pd.DataFrame:
         else:
             key = f"adverse_events.exposed.infusion{r.infusion}.n"
             method = f"MSC participants who received infusion {r.infusion}"
-        rows.append(_row(key, r.n, method))
+        rows.append(result_row(key, r.n, method))
     expo = exposure(table).set_index(["arm_key", "infusion"])["n"]
     rows.append(
-        _row(
+        result_row(
             "adverse_events.exposed.all.n",
             expo[("msc", "any")] + expo[("control", "any")],
             "participants exposed in both arms",
@@ -543,36 +534,40 @@ def results(ch) -> pd.DataFrame:
         for r in c.itertuples():
             if r.infusion == "any":
                 rows += [
-                    _row(
+                    result_row(
                         f"{base}.{r.arm_key}.events", r.participants, "participants", n=r.n
                     ),
-                    _row(f"{base}.{r.arm_key}.n", r.n, "participants exposed"),
-                    _row(f"{base}.{r.arm_key}.pct", r.pct, "percent of exposed", n=r.n),
+                    result_row(f"{base}.{r.arm_key}.n", r.n, "participants exposed"),
+                    result_row(
+                        f"{base}.{r.arm_key}.pct", r.pct, "percent of exposed", n=r.n
+                    ),
                 ]
             else:
                 rows += [
-                    _row(
+                    result_row(
                         f"{base}.infusion{r.infusion}.events",
                         r.participants,
                         "participants",
                         n=r.n,
                     ),
-                    _row(
+                    result_row(
                         f"{base}.infusion{r.infusion}.n", r.n, "recipients of the infusion"
                     ),
                 ]
         sel = events if term == "any" else events.loc[events["term_key"].eq(term)]
         d = details if term == "any" else details.loc[details["term"].eq(term)]
-        rows.append(_row(f"{base}.all.count", len(sel), "number of events"))
+        rows.append(result_row(f"{base}.all.count", len(sel), "number of events"))
         for level in ("adult", "juvenile"):
             who = sel.loc[sel["onset"].eq(level), "subject_id"].nunique()
-            rows.append(_row(f"{base}.{level}.events", who, f"{level}-onset participants"))
+            rows.append(
+                result_row(f"{base}.{level}.events", who, f"{level}-onset participants")
+            )
         always = term in ALWAYS_REPORTED_TERMS or term == "any"
         if d.empty and not always:
             continue
         for i, v in enumerate(np.sort(d["onset_hours"].to_numpy(dtype=float)), start=1):
             rows.append(
-                _row(
+                result_row(
                     f"{base}.onset_hours.rank{i}",
                     v,
                     "hours from the infusion to onset, sorted ascending",
@@ -580,20 +575,20 @@ def results(ch) -> pd.DataFrame:
             )
         # Missing (NaN) when there is no such event, so the prose always finds its keys.
         rows += [
-            _row(f"{base}.onset_hours.min", d["onset_hours"].min(), "minimum, hours"),
-            _row(f"{base}.onset_hours.max", d["onset_hours"].max(), "maximum, hours"),
-            _row(f"{base}.unresolved.events", int((~d["resolved"]).sum()), "events"),
-            _row(
+            result_row(f"{base}.onset_hours.min", d["onset_hours"].min(), "minimum, hours"),
+            result_row(f"{base}.onset_hours.max", d["onset_hours"].max(), "maximum, hours"),
+            result_row(f"{base}.unresolved.events", int((~d["resolved"]).sum()), "events"),
+            result_row(
                 f"{base}.max_temp_c.max",
                 d["max_temp_c"].max(),
                 "highest temperature recorded, °C",
             ),
-            _row(
+            result_row(
                 f"{base}.resolved_hours.max",
                 d["resolved_hours"].max(),
                 "longest time from onset to resolution, hours",
             ),
-            _row(
+            result_row(
                 f"{base}.resolved_after_infusion_hours.max",
                 d["resolved_after_infusion_hours"].max(),
                 "longest time from the infusion to resolution, hours",
@@ -601,16 +596,18 @@ def results(ch) -> pd.DataFrame:
         ]
         for sev in ("mild", "moderate", "severe"):
             rows.append(
-                _row(f"{base}.{sev}.events", int(d["severity"].eq(sev).sum()), "events")
+                result_row(
+                    f"{base}.{sev}.events", int(d["severity"].eq(sev).sum()), "events"
+                )
             )
 
     rows += [
-        _row(
+        result_row(
             "adverse_events.serious.all.events",
             int(details["serious"].sum()),
             "serious adverse events",
         ),
-        _row(
+        result_row(
             "adverse_events.severe.all.events",
             int(details["severity"].eq("severe").sum()),
             "severe adverse events",
@@ -623,7 +620,7 @@ def results(ch) -> pd.DataFrame:
     if n1 and n2:
         fisher = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])
         rows.append(
-            _row(
+            result_row(
                 "adverse_events.any.pval_fisher",
                 fisher.pvalue,
                 "Fisher's exact test (two-sided), participants with any event, "
@@ -639,13 +636,13 @@ def results(ch) -> pd.DataFrame:
     ids = set(table.loc[recipients, "subject_id"])
     n_disc = int(recipients.sum())
     rows += [
-        _row(
+        result_row(
             "adverse_events.any.discontinued.events",
             len(ids & set(events["subject_id"])),
             "discontinued MSC recipients with an adverse event",
             n=n_disc,
         ),
-        _row(
+        result_row(
             "adverse_events.any.discontinued.n",
             n_disc,
             "MSC recipients (at least one infusion) who discontinued",
@@ -653,14 +650,16 @@ def results(ch) -> pd.DataFrame:
     ]
     st = paper_statements(ae, table)
     rows += [
-        _row(
+        result_row(
             "adverse_events.statements.consistent.n",
             int(st["consistent"].sum()),
             "paper statements the data agree with",
         ),
-        _row("adverse_events.statements.total.n", len(st), "paper statements checked"),
+        result_row(
+            "adverse_events.statements.total.n", len(st), "paper statements checked"
+        ),
     ]
-    return pd.DataFrame(rows, columns=["key", "value", "ci_low", "ci_high", "method", "n"])
+    return results_frame(rows)
 
 
 # ---------------------------------------------------------------- display

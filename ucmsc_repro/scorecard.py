@@ -30,7 +30,7 @@ import pandas as pd
 
 from .chapters import CHAPTERS
 from .claims import read_claims, read_excluded
-from .results import RESULT_COLUMNS, read_results
+from .results import RESULT_COLUMNS, read_results, results_frame
 
 __all__ = [
     "STATUSES",
@@ -623,8 +623,6 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
     ex_counts = excluded["reason"].value_counts()
     for reason in EXCLUSION_REASONS:
         add(f"excluded.{reason}.n", ex_counts.get(reason, 0), "count of sentences")
-    out = pd.DataFrame(rows)
-    out["ci_low"] = float("nan")
-    out["ci_high"] = float("nan")
+    out = results_frame(rows)
     out["n"] = float(len(card))
-    return out[["key", "value", "ci_low", "ci_high", "method", "n"]]
+    return out

@@ -16,11 +16,11 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from .results import result_row, results_frame
 from .trajectories import (
     ARMS,
     LABELS,
     _comparison_rows,
-    _row,
     arm_key,
     cpeptide_table,
 )
@@ -557,10 +557,12 @@ def results(ch) -> pd.DataFrame:
         prefix = f"subgroups.remission.{r['subgroup']}"
         for a in ARMS:
             n = r[f"{a}_n"]
-            rows.append(_row(f"{prefix}.{a}.events", r[f"{a}_events"], "count", n))
-            rows.append(_row(f"{prefix}.{a}.n", n, "participants with a known outcome", n))
-            rows.append(_row(f"{prefix}.{a}.pct", r[f"{a}_pct"], "percent", n))
-        rd = _row(
+            rows.append(result_row(f"{prefix}.{a}.events", r[f"{a}_events"], "count", n))
+            rows.append(
+                result_row(f"{prefix}.{a}.n", n, "participants with a known outcome", n)
+            )
+            rows.append(result_row(f"{prefix}.{a}.pct", r[f"{a}_pct"], "percent", n))
+        rd = result_row(
             f"{prefix}.risk_difference",
             r["risk_difference"],
             f"difference of percentages, MSC minus control (percentage points), "
@@ -573,13 +575,13 @@ def results(ch) -> pd.DataFrame:
     for r in inter.to_dict("records"):
         prefix = f"subgroups.remission.interaction.{r['factor']}"
         method = r["test"] if r["estimable"] else f"{r['test']}: {r['note']}"
-        rows.append(_row(f"{prefix}.pval", r["pval"], method, r["n"]))
-        rows.append(_row(f"{prefix}.statistic", r["statistic"], method, r["n"]))
+        rows.append(result_row(f"{prefix}.pval", r["pval"], method, r["n"]))
+        rows.append(result_row(f"{prefix}.statistic", r["statistic"], method, r["n"]))
         rows.append(
-            _row(f"{prefix}.n", r["n"], "participants with a known outcome", r["n"])
+            result_row(f"{prefix}.n", r["n"], "participants with a known outcome", r["n"])
         )
         rows.append(
-            _row(
+            result_row(
                 f"{prefix}.power",
                 100.0 * r["power"],
                 "power (percent) of the two-sided Wald test of the interaction at the "
@@ -588,4 +590,4 @@ def results(ch) -> pd.DataFrame:
                 r["n"],
             )
         )
-    return pd.DataFrame(rows, columns=["key", "value", "ci_low", "ci_high", "method", "n"])
+    return results_frame(rows)

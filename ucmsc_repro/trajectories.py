@@ -22,6 +22,7 @@ import pandas as pd
 from .comparisons import compare_categorical, compare_continuous, describe, paired_test
 from .derive import MEASURES
 from .formatting import p_value
+from .results import result_row, results_frame
 
 __all__ = [
     "ARMS",
@@ -737,20 +738,6 @@ def glue_text(ch, res: pd.DataFrame) -> None:
 
 # --- the chapter's results ------------------------------------------------------
 
-_RESULT_COLUMNS = ["key", "value", "ci_low", "ci_high", "method", "n"]
-
-
-def _row(key: str, value, method: str = "", n=None) -> dict:
-    nan = float("nan")
-    return {
-        "key": key,
-        "value": value,
-        "ci_low": nan,
-        "ci_high": nan,
-        "method": method,
-        "n": nan if n is None else n,
-    }
-
 
 _STAT_METHOD = {
     "mean": "arithmetic mean",
@@ -771,10 +758,12 @@ def _comparison_rows(prefix_of, frame: pd.DataFrame, arms=ARMS) -> list[dict]:
             n = r[f"{a}_n"]
             for stat in ("mean", "sd", "sem", "median", "q1", "q3"):
                 out.append(
-                    _row(f"{prefix}.{a}.{stat}", r[f"{a}_{stat}"], _STAT_METHOD[stat], n)
+                    result_row(
+                        f"{prefix}.{a}.{stat}", r[f"{a}_{stat}"], _STAT_METHOD[stat], n
+                    )
                 )
-            out.append(_row(f"{prefix}.{a}.n", n, "count of non-missing values", n))
-        out.append(_row(f"{prefix}.pval", r["pval"], r["test"], r["n"]))
+            out.append(result_row(f"{prefix}.{a}.n", n, "count of non-missing values", n))
+        out.append(result_row(f"{prefix}.pval", r["pval"], r["test"], r["n"]))
     return out
 
 
@@ -816,12 +805,16 @@ def results(ch) -> pd.DataFrame:
         for r in summary.to_dict("records"):
             prefix = f"secondary.{m}.{r['arm']}.{month_key(r['month'])}"
             for stat in ("mean", "sd", "sem", "median", "q1", "q3"):
-                rows.append(_row(f"{prefix}.{stat}", r[stat], _STAT_METHOD[stat], r["n"]))
-            rows.append(_row(f"{prefix}.n", r["n"], "count of non-missing values", r["n"]))
+                rows.append(
+                    result_row(f"{prefix}.{stat}", r[stat], _STAT_METHOD[stat], r["n"])
+                )
+            rows.append(
+                result_row(f"{prefix}.n", r["n"], "count of non-missing values", r["n"])
+            )
         for arm, sub in summary.dropna(subset=["mean"]).groupby("arm", sort=False):
             low = sub.loc[sub["mean"].idxmin()]
             rows.append(
-                _row(
+                result_row(
                     f"secondary.{m}.{arm}.lowest_month",
                     low["month"],
                     "visit month with the lowest mean (first such month on ties)",
@@ -833,7 +826,7 @@ def results(ch) -> pd.DataFrame:
             for r in tests.to_dict("records"):
                 at = f"{r['arm']}.{month_key(r['month'])}"
                 key = f"secondary.{m}.{at}.pval_vs_{month_key(ref)}"
-                rows.append(_row(key, r["pval"], r["test"], r["n"]))
+                rows.append(result_row(key, r["pval"], r["test"], r["n"]))
         change = compare_arms(pp, variables=[f"{m}_change"])
         rows += _comparison_rows(lambda r, m=m: f"secondary.{m}.change", change)
     rows += _comparison_rows(
@@ -843,12 +836,16 @@ def results(ch) -> pd.DataFrame:
     for r in rose.to_dict("records"):
         prefix = f"secondary.{r['measure']}.rose.{r['arm']}"
         what = "endpoint value above baseline"
-        rows.append(_row(f"{prefix}.events", r["events"], f"count, {what}", r["n"]))
-        rows.append(_row(f"{prefix}.n", r["n"], "participants with both values", r["n"]))
-        rows.append(_row(f"{prefix}.pct", r["pct"], f"percent, {what}", r["n"]))
+        rows.append(result_row(f"{prefix}.events", r["events"], f"count, {what}", r["n"]))
+        rows.append(
+            result_row(f"{prefix}.n", r["n"], "participants with both values", r["n"])
+        )
+        rows.append(result_row(f"{prefix}.pct", r["pct"], f"percent, {what}", r["n"]))
     for m, sub in rose.groupby("measure", sort=False):
         first = sub.iloc[0]
         rows.append(
-            _row(f"secondary.{m}.rose.pval", first["pval"], first["test"], first["n_test"])
+            result_row(
+                f"secondary.{m}.rose.pval", first["pval"], first["test"], first["n_test"]
+            )
         )
-    return pd.DataFrame(rows, columns=_RESULT_COLUMNS)
+    return results_frame(rows)
