@@ -129,22 +129,23 @@ def load_targets(path: str | Path | None = None) -> Targets:
 # The chapter "How the synthetic cohort was built"
 # ---------------------------------------------------------------------------
 
-#: Chapters whose results are not claims about the trial and are never collected
-#: here (this chapter itself, the scorecard and the audit).
-_SKIP = ("cohort", "scorecard", "audit")
-
 
 def other_results(ch) -> pd.DataFrame:
     """Every other chapter's results on this chapter's data and settings.
 
-    Runs each chapter's ``results(ch)`` through
-    :func:`ucmsc_repro.scorecard.collect_results`, exactly as the chapter
-    notebooks compute them, so that each target is measured by the function
-    that reports it in the book.
+    In a book build the chapters before this one have already written their
+    results next to this chapter's results file: those are read, so each
+    target is measured by the value the book prints. Otherwise (the committed
+    notebook under nbval, a test) every chapter's ``results(ch)`` runs through
+    :func:`ucmsc_repro.scorecard.collect_results`. Either way the chapter
+    itself, the scorecard and the audit are left out
+    (:data:`ucmsc_repro.scorecard.OWN_CHAPTERS`): theirs are not claims about
+    the trial.
     """
-    from .scorecard import collect_results
+    from .scorecard import gather_results
 
-    return collect_results(ch.data.folder, settings=ch.settings, skip=_SKIP)
+    results_dir = ch.rec.path.parent if ch.rec.path is not None else None
+    return gather_results(ch, results_dir=results_dir)[0]
 
 
 def target_table(ch=None, *, results: pd.DataFrame | None = None) -> pd.DataFrame:
