@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.audit against hand computations written out below."""
+"""Tests of ucmsc_repro.reproduction.audit against hand computations written out below."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from ucmsc_repro import audit
-from ucmsc_repro.claims import read_claims
+from ucmsc_repro.data.claims import read_claims
+from ucmsc_repro.reproduction import audit
 
 
 def _phi(x: float) -> float:

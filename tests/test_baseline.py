@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from ucmsc_repro.baseline import results, table1, table1_display
-from ucmsc_repro.chapter import open_chapter
+from ucmsc_repro.book.chapter import open_chapter
+from ucmsc_repro.chapters.baseline import results, table1, table1_display
 
 
 @pytest.fixture

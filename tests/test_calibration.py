@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.calibration: the committed cohort meets its targets.
+"""Tests of ucmsc_repro.synthetic.cohort: the committed cohort meets its targets.
 
 The targets are the ``calibrate=yes`` rows of ``data/paper_claims.csv``; each
 is measured by the chapter that reports it (its ``results(ch)``). The
@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from ucmsc_repro.book.collect import collect_results
 
-from ucmsc_repro import calibration
-from ucmsc_repro.chapter import open_chapter
-from ucmsc_repro.paths import DEFAULT_DATA
-from ucmsc_repro.scorecard import collect_results
+from ucmsc_repro.book.chapter import open_chapter
+from ucmsc_repro.core.paths import DEFAULT_DATA
+from ucmsc_repro.synthetic import cohort
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +28,20 @@ def ch():
 @pytest.fixture(scope="module")
 def card():
     res = collect_results(DEFAULT_DATA, skip=("cohort", "scorecard", "audit"))
-    return calibration.target_table(results=res)
+    return cohort.target_table(results=res)
 
 
 def test_every_target_is_met_except_the_known_conflicts(card):
-    unmet = card.loc[~card["met"] & ~card["key"].isin(calibration.KNOWN_CONFLICTS)]
+    unmet = card.loc[~card["met"] & ~card["key"].isin(cohort.KNOWN_CONFLICTS)]
     assert unmet.empty, unmet[["key", "reported", "reproduced_rounded"]].to_string()
 
 
-@pytest.mark.parametrize("key", sorted(calibration.KNOWN_CONFLICTS))
+@pytest.mark.parametrize("key", sorted(cohort.KNOWN_CONFLICTS))
 def test_each_known_conflict_is_still_not_met(card, key):
     # when a conflict becomes met, remove it from KNOWN_CONFLICTS
     rows = card.loc[card["key"] == key]
     assert len(rows) and not rows["met"].any()
-    assert (rows["reason"] == calibration.KNOWN_CONFLICTS[key]).all()
+    assert (rows["reason"] == cohort.KNOWN_CONFLICTS[key]).all()
 
 
 def test_every_target_has_a_result(card):
@@ -61,16 +61,16 @@ def test_every_target_has_a_result(card):
     ],
 )
 def test_targets_take_the_most_precise_equality(key, value):
-    assert calibration.load_targets().value(key) == value
+    assert cohort.load_targets().value(key) == value
 
 
 def test_unknown_target_raises_a_key_error():
     with pytest.raises(KeyError, match="no calibration target"):
-        calibration.load_targets().value("primary.remission.nobody.n")
+        cohort.load_targets().value("primary.remission.nobody.n")
 
 
 def test_whole_msc_precision_bounds(ch):
-    prec = calibration.whole_msc_precision(ch.pp)
+    prec = cohort.whole_msc_precision(ch.pp)
     # by hand from the 2x2 table of remission by arm, 11/27 vs 3/26
     assert prec["se_table"] == pytest.approx(np.sqrt(1 / 11 + 1 / 16 + 1 / 3 + 1 / 23))
     assert prec["se_table"] <= prec["se_bound"] <= prec["se_data"] + 1e-12
@@ -78,7 +78,7 @@ def test_whole_msc_precision_bounds(ch):
 
 
 def test_results_record_counts_and_plausibility(ch, card):
-    res = calibration.results(ch, card=card).set_index("key")["value"]
+    res = cohort.results(ch, card=card).set_index("key")["value"]
     assert res["cohort.targets.all.n"] == len(card)
     assert res["cohort.targets.met.n"] + res["cohort.targets.not_met.n"] == len(card)
     assert res["cohort.cells_per_kg_infusion.msc.min"] == pytest.approx(1.0)
@@ -96,7 +96,7 @@ def test_results_record_counts_and_plausibility(ch, card):
 
 
 def test_display_tables_have_stable_columns(card):
-    shown = calibration.target_display(card)
+    shown = cohort.target_display(card)
     assert list(shown.columns) == [
         "#",
         "section",
@@ -106,12 +106,12 @@ def test_display_tables_have_stable_columns(card):
         "met",
         "sentence",
     ]
-    assert list(calibration.unmet_display(card).columns) == [
+    assert list(cohort.unmet_display(card).columns) == [
         "key",
         "paper",
         "synthetic data",
         "why",
     ]
-    a = calibration.assumptions()
+    a = cohort.assumptions()
     assert list(a.columns) == ["topic", "assumption", "why"] and len(a) > 5
     assert isinstance(a, pd.DataFrame)

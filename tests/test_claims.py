@@ -1,11 +1,11 @@
-"""Tests of ucmsc_repro.claims: the claims file and its validation."""
+"""Tests of ucmsc_repro.data.claims: the claims file and its validation."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from ucmsc_repro import claims as cl
+from ucmsc_repro.data import claims as cl
 
 GOOD_ROW = {
     "key": "primary.remission.msc.pct",

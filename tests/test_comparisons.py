@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ucmsc_repro.comparisons import (
+from ucmsc_repro.stats.comparisons import (
     compare_categorical,
     compare_continuous,
     describe,

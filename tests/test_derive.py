@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ucmsc_repro.loading import load_dataset
-from ucmsc_repro.settings import AnalysisSettings
+from ucmsc_repro.core.settings import AnalysisSettings
+from ucmsc_repro.data.loading import load_dataset
 
 
 @pytest.fixture

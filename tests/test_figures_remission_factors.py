@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from ucmsc_repro import regression as rg
-from ucmsc_repro.figures.remission_factors import odds_ratio_forest, remitter_figure
+from ucmsc_repro.chapters import factors as rg
+from ucmsc_repro.figures.factors import odds_ratio_forest, remitter_figure
 
 
 def msc_frame(shift: float) -> pd.DataFrame:

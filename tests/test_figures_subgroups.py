@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ucmsc_repro import subgroups as sg  # noqa: E402
+from ucmsc_repro.chapters import subgroups as sg  # noqa: E402
 from ucmsc_repro.figures.subgroups import remission_forest  # noqa: E402
 
 

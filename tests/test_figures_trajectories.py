@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.figures.trajectories (the paper's Figures 2 and 3)."""
+"""Tests of ucmsc_repro.figures.secondary (the paper's Figures 2 and 3)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from ucmsc_repro import trajectories as tr  # noqa: E402
-from ucmsc_repro.figures import trajectories as ft  # noqa: E402
+from ucmsc_repro.chapters import secondary as tr  # noqa: E402
+from ucmsc_repro.figures import secondary as ft  # noqa: E402
 
 
 def _data(n: int = 8, drop: float = 2.0):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import matplotlib.figure
 
-from ucmsc_repro.chapter import open_chapter
-from ucmsc_repro.figures.flow import trial_profile_figure
-from ucmsc_repro.flow import discontinuations, flow_counts, results
+from ucmsc_repro.book.chapter import open_chapter
+from ucmsc_repro.chapters.trial_profile import discontinuations, flow_counts, results
+from ucmsc_repro.figures.trial_profile import trial_profile_figure
 
 
 def test_flow_counts_by_hand(tiny_dir):

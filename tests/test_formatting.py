@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ucmsc_repro.formatting import p_text, p_value
+from ucmsc_repro.core.formatting import p_text, p_value
 
 
 @pytest.mark.parametrize(

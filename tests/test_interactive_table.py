@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.interactive_table: self-contained, deterministic HTML."""
+"""Tests of ucmsc_repro.book.tables: self-contained, deterministic HTML."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from ucmsc_repro.interactive_table import InteractiveTable, html_table
+from ucmsc_repro.book.tables import InteractiveTable, interactive_html
 
 FRAME = pd.DataFrame(
     {
@@ -19,7 +19,9 @@ FRAME = pd.DataFrame(
 
 
 def _table(**kw):
-    return html_table(FRAME, table_id="t1", numeric=("n",), filter_column="status", **kw)
+    return interactive_html(
+        FRAME, table_id="t1", numeric=("n",), filter_column="status", **kw
+    )
 
 
 def test_output_is_identical_at_every_call():
@@ -69,12 +71,12 @@ def test_row_style_follows_the_filter_column():
 @pytest.mark.parametrize("bad", ["1abc", "has space", 'x"y', ""])
 def test_unsafe_table_id_is_refused(bad):
     with pytest.raises(ValueError):
-        html_table(FRAME, table_id=bad)
+        interactive_html(FRAME, table_id=bad)
 
 
 def test_unknown_column_is_refused():
     with pytest.raises(KeyError, match="nope"):
-        html_table(FRAME, table_id="t", numeric=("nope",))
+        interactive_html(FRAME, table_id="t", numeric=("nope",))
 
 
 def test_notebook_object_renders_the_same_html_and_a_short_text():

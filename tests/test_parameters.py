@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ucmsc_repro import runner
+from ucmsc_repro.book import runner
 from ucmsc_repro.chapters import chapter
-from ucmsc_repro.paths import DEFAULT_DATA
-from ucmsc_repro.settings import AnalysisSettings
+from ucmsc_repro.core.paths import DEFAULT_DATA
+from ucmsc_repro.core.settings import AnalysisSettings
 
 
 def _run(tmp_path, slug: str, name: str, **changes) -> pd.Series:

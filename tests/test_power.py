@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats
 
-from ucmsc_repro import power
+from ucmsc_repro.stats import power
 
 Z975 = 1.959963984540054  # standard normal 97.5% quantile (z for two-sided alpha 0.05)
 

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.regression against independent references.
+"""Tests of ucmsc_repro.chapters.factors against independent references.
 
 References used (the source is written next to each number):
 
@@ -26,8 +26,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from ucmsc_repro import regression as rg
-from ucmsc_repro.settings import AnalysisSettings
+from ucmsc_repro.chapters import factors as rg
+from ucmsc_repro.core.settings import AnalysisSettings
 
 Z975 = 1.959963984540054  # standard normal 97.5% quantile (printed normal tables: 1.95996)
 
@@ -584,8 +584,8 @@ def test_every_number_in_the_chapter_prose_is_computed():
 
     import nbformat
 
-    from ucmsc_repro.chapter import open_chapter
-    from ucmsc_repro.paths import NOTEBOOKS
+    from ucmsc_repro.book.chapter import open_chapter
+    from ucmsc_repro.core.paths import NOTEBOOKS
 
     ch = open_chapter("factors", show_banner=False, glue=False)
     res = rg.results(ch)

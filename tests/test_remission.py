@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.remission (chapter "Primary endpoint")."""
+"""Tests of ucmsc_repro.chapters.primary (chapter "Primary endpoint")."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro import remission as rm
-from ucmsc_repro.chapter import open_chapter
-from ucmsc_repro.figures.remission import insulin_free_timeline, remission_figure
-from ucmsc_repro.power import power_table
-from ucmsc_repro.settings import AnalysisSettings
+from ucmsc_repro.book.chapter import open_chapter
+from ucmsc_repro.chapters import primary as rm
+from ucmsc_repro.core.settings import AnalysisSettings
+from ucmsc_repro.figures.primary import insulin_free_timeline, remission_figure
+from ucmsc_repro.stats.power import power_table
 
 Z975 = 1.959963984540054  # standard normal 97.5% quantile
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro.results import RESULT_COLUMNS, Recorder
+from ucmsc_repro.book.results import Recorder
+from ucmsc_repro.core.results_table import RESULT_COLUMNS
 
 
 def test_record_writes_the_chapter_csv(tmp_path):

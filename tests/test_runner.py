@@ -12,11 +12,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from ucmsc_repro import runner
+from ucmsc_repro.book import runner
 from ucmsc_repro.chapters import CHAPTERS, chapter, results_function
-from ucmsc_repro.exceptions import BuildError, DataValidationError
-from ucmsc_repro.paths import DEFAULT_DATA, ROOT
-from ucmsc_repro.schema import dictionary_table
+from ucmsc_repro.core.exceptions import BuildError, DataValidationError
+from ucmsc_repro.core.paths import DEFAULT_DATA, ROOT
+from ucmsc_repro.data.schema import dictionary_table
 
 
 def _tree_digest(folder):

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.safety (chapter "Adverse events")."""
+"""Tests of ucmsc_repro.chapters.adverse_events (chapter "Adverse events")."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro import safety
-from ucmsc_repro.chapter import open_chapter
-from ucmsc_repro.figures.safety import adverse_event_figure
+from ucmsc_repro.book.chapter import open_chapter
+from ucmsc_repro.chapters import adverse_events
+from ucmsc_repro.figures.adverse_events import adverse_event_figure
 
 EVENT_COLUMNS = [
     "subject_id",
@@ -52,7 +52,7 @@ PAPER_LIKE = [
 
 
 def test_exposure_counts_recipients_of_each_infusion():
-    e = safety.exposure(_table()).set_index(["arm_key", "infusion"])["n"]
+    e = adverse_events.exposure(_table()).set_index(["arm_key", "infusion"])["n"]
     # MSC: infused at least once M1, M2, M3, M5, M6 (M4 never); second infusion:
     # M1, M2, M3, M6. Control: all three assigned.
     assert e[("msc", "any")] == 5
@@ -69,7 +69,9 @@ def test_participants_with_two_events_count_once():
             ("M3", 2, "rash", 1.0, None, "moderate", "no", 48.0),
         ]
     )
-    c = safety.events_by_group(ev, _table()).set_index(["term", "arm_key", "infusion"])
+    c = adverse_events.events_by_group(ev, _table()).set_index(
+        ["term", "arm_key", "infusion"]
+    )
     assert c.loc[("fever", "msc", "any"), ["participants", "events", "n"]].tolist() == [
         1,
         2,
@@ -82,7 +84,7 @@ def test_participants_with_two_events_count_once():
 
 
 def test_term_summary_reports_timing_temperature_and_resolution():
-    s = safety.term_summary(_events(PAPER_LIKE), _table()).set_index("term")
+    s = adverse_events.term_summary(_events(PAPER_LIKE), _table()).set_index("term")
     f = s.loc["fever"]  # "Fever" and "fever" are the same term
     assert (f["events"], f["participants"]) == (3, 3)
     assert (f["after_infusion_1"], f["after_infusion_2"]) == (1, 2)
@@ -93,7 +95,7 @@ def test_term_summary_reports_timing_temperature_and_resolution():
 
 
 def test_event_details_carry_no_identifier():
-    d = safety.event_details(_events(PAPER_LIKE), _table())
+    d = adverse_events.event_details(_events(PAPER_LIKE), _table())
     assert "subject_id" not in d.columns
     assert d["onset_hours"].tolist() == [1.5, 17.0, 20.0]
     # latest resolution: 17 h onset + 5.7 h to resolve = 22.7 h after the infusion
@@ -116,7 +118,7 @@ def _statement_table() -> pd.DataFrame:
 
 
 def test_paper_statements_all_hold_for_data_matching_the_paper():
-    st = safety.paper_statements(_events(PAPER_LIKE), _statement_table())
+    st = adverse_events.paper_statements(_events(PAPER_LIKE), _statement_table())
     assert st["consistent"].all(), st.loc[~st["consistent"], ["topic", "data"]]
     assert list(st.columns) == ["topic", "paper", "data", "consistent"]
 
@@ -139,13 +141,13 @@ def test_paper_statements_flag_data_that_contradict_the_paper(change, topic):
     for col, value in change.items():
         ev[col] = ev[col].astype(object)
         ev.loc[0, col] = value
-    st = safety.paper_statements(ev, _statement_table()).set_index("topic")
+    st = adverse_events.paper_statements(ev, _statement_table()).set_index("topic")
     assert not st.loc[topic, "consistent"]
 
 
 def test_paper_statement_flags_an_event_in_a_withdrawn_recipient():
     ev = _events([*PAPER_LIKE, ("M5", 1, "headache", 4.0, None, "mild", "no", 6.0)])
-    st = safety.paper_statements(ev, _statement_table()).set_index("topic")
+    st = adverse_events.paper_statements(ev, _statement_table()).set_index("topic")
     assert not st.loc["withdrawn", "consistent"]
 
 
@@ -154,7 +156,9 @@ def _chapter(events, table) -> SimpleNamespace:
 
 
 def test_results_report_the_papers_safety_keys():
-    res = safety.results(_chapter(_events(PAPER_LIKE), _statement_table())).set_index("key")
+    res = adverse_events.results(
+        _chapter(_events(PAPER_LIKE), _statement_table())
+    ).set_index("key")
     v = res["value"]
     assert v["adverse_events.fever.msc.events"] == 3
     assert v["adverse_events.fever.control.events"] == 0
@@ -189,7 +193,9 @@ def test_fisher_test_of_any_event_matches_hand_computation():
     # P(0 in MSC) = C(3, 3) / 120 = 1/120; P(1) = 7 * 3 / 120 = 21/120;
     # P(2) = C(7, 2) * 3 / 120 = 63/120. Two-sided p sums the outcomes no more
     # likely than the observed 35/120: (35 + 1 + 21) / 120 = 0.475.
-    res = safety.results(_chapter(_events(PAPER_LIKE), _statement_table())).set_index("key")
+    res = adverse_events.results(
+        _chapter(_events(PAPER_LIKE), _statement_table())
+    ).set_index("key")
     assert res.loc["adverse_events.any.msc.n", "value"] == 7
     assert res.loc["adverse_events.exposed.all.n", "value"] == 10
     assert res.loc["adverse_events.any.pval_fisher", "value"] == pytest.approx(57 / 120)
@@ -198,7 +204,7 @@ def test_fisher_test_of_any_event_matches_hand_computation():
 
 
 def test_fever_is_reported_as_zero_when_no_event_was_recorded():
-    res = safety.results(_chapter(_events([]), _table())).set_index("key")["value"]
+    res = adverse_events.results(_chapter(_events([]), _table())).set_index("key")["value"]
     assert res["adverse_events.fever.msc.events"] == 0
     assert res["adverse_events.any.all.count"] == 0
     # the keys the prose needs exist, missing (NaN) without any fever
@@ -210,14 +216,14 @@ def test_adult_onset_cut_off_changes_the_onset_counts():
     ev = _events(PAPER_LIKE)
     table = _statement_table()
     table.loc[table["subject_id"].eq("M2"), "onset"] = "juvenile"
-    v = safety.results(_chapter(ev, table)).set_index("key")["value"]
+    v = adverse_events.results(_chapter(ev, table)).set_index("key")["value"]
     assert v["adverse_events.fever.adult.events"] == 2
     assert v["adverse_events.fever.juvenile.events"] == 1
 
 
 def test_default_data_agree_with_every_safety_statement():
     ch = open_chapter("adverse_events", show_banner=False, glue=False)
-    st = safety.paper_statements(ch.data.adverse_events, ch.table)
+    st = adverse_events.paper_statements(ch.data.adverse_events, ch.table)
     assert st["consistent"].all(), st.loc[~st["consistent"], ["topic", "data"]]
 
 

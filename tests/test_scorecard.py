@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.scorecard: claims against results, statuses, counts."""
+"""Tests of ucmsc_repro.reproduction.scorecard: claims against results, statuses, counts."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from ucmsc_repro import claims as cl
-from ucmsc_repro import scorecard as sc
-from ucmsc_repro.results import RESULT_COLUMNS
+from ucmsc_repro.book.collect import collect_results
+from ucmsc_repro.core.results_table import RESULT_COLUMNS
+from ucmsc_repro.data import claims as cl
+from ucmsc_repro.reproduction import scorecard as sc
 
 COLUMNS = cl.CLAIM_COLUMNS
 
@@ -261,7 +262,7 @@ def test_unclaimed_results_are_those_no_claim_points_to(tmp_path):
 
 
 def test_collect_results_runs_the_other_chapters_on_the_default_data():
-    res = sc.collect_results()
+    res = collect_results()
     assert list(res.columns) == RESULT_COLUMNS
     assert not res["key"].duplicated().any()
     assert not set(res["chapter"]) & set(sc.OWN_CHAPTERS)
@@ -269,10 +270,10 @@ def test_collect_results_runs_the_other_chapters_on_the_default_data():
 
 
 def test_gather_results_prefers_the_files_the_chapters_wrote(tmp_path):
-    from ucmsc_repro.chapter import open_chapter
+    from ucmsc_repro.book.chapter import open_chapter
 
     ch = open_chapter("scorecard", show_banner=False, glue=False)
-    fresh = sc.collect_results()
+    fresh = collect_results()
     # no files: recomputed
     _, source = sc.gather_results(ch, results_dir=tmp_path)
     assert source == "recomputed"

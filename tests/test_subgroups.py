@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.subgroups (chapter "Subgroups")."""
+"""Tests of ucmsc_repro.chapters.subgroups (chapter "Subgroups")."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro import subgroups as sg
-from ucmsc_repro.derive import analysis_table
-from ucmsc_repro.settings import AnalysisSettings
+from ucmsc_repro.chapters import subgroups as sg
+from ucmsc_repro.core.settings import AnalysisSettings
+from ucmsc_repro.data.derive import analysis_table
 
 
 def _table(cells: dict) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.synthesis: the committed cohort is what the generator writes.
+"""Tests of ucmsc_repro.synthetic.generator: the committed cohort is what it writes.
 
 The reference here is the committed cohort itself (``data/synthetic/``): the
 generator must rewrite it from the default seed, byte for byte on the machine
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from ucmsc_repro import calibration
-from ucmsc_repro.claims import CLAIMS_PATH
-from ucmsc_repro.loading import load_dataset
-from ucmsc_repro.paths import DEFAULT_DATA
-from ucmsc_repro.scorecard import collect_results
-from ucmsc_repro.synthesis import CELLS_PER_KG, DECIMALS, DEFAULT_SEED, synthesize
+from ucmsc_repro.book.collect import collect_results
+from ucmsc_repro.core.paths import DEFAULT_DATA
+from ucmsc_repro.data.claims import CLAIMS_PATH
+from ucmsc_repro.data.loading import load_dataset
+from ucmsc_repro.synthetic import cohort
+from ucmsc_repro.synthetic.generator import CELLS_PER_KG, DECIMALS, DEFAULT_SEED, synthesize
 
 FILES = ("subjects.csv", "visits.csv", "adverse_events.csv", "synthetic.json")
 
@@ -120,8 +120,8 @@ def test_regenerated_cohort_meets_every_calibration_target(regenerated):
     # the promise of `make synthesize` on any CPU: the cohort it writes meets the
     # paper's targets, measured by the chapters themselves
     res = collect_results(regenerated, skip=("cohort", "scorecard", "audit"))
-    card = calibration.target_table(results=res)
-    unmet = card.loc[~card["met"] & ~card["key"].isin(calibration.KNOWN_CONFLICTS)]
+    card = cohort.target_table(results=res)
+    unmet = card.loc[~card["met"] & ~card["key"].isin(cohort.KNOWN_CONFLICTS)]
     assert unmet.empty, unmet[["key", "reported", "reproduced_rounded"]].to_string()
 
 

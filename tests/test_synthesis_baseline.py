@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.synthesis_baseline: the roster and the baseline draws.
+"""Tests of ucmsc_repro.synthetic.baseline: the roster and the baseline draws.
 
 References: the definitions of the sample mean and SD (ddof=1), and the
 paper's Results (Characteristics of the participants) as read by the claims
@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ucmsc_repro.calibration import load_targets
-from ucmsc_repro.derive import onset_group
-from ucmsc_repro.settings import AnalysisSettings
-from ucmsc_repro.synthesis_baseline import (
+from ucmsc_repro.core.settings import AnalysisSettings
+from ucmsc_repro.data.derive import onset_group
+from ucmsc_repro.synthetic.baseline import (
     REASON_CONSENT,
     REASON_PROTOCOL,
     bmi_bounds,
@@ -23,6 +22,7 @@ from ucmsc_repro.synthesis_baseline import (
     msc_discontinuations,
     split_moments,
 )
+from ucmsc_repro.synthetic.targets import load_targets
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.synthesis_models: tuning covariates to the paper's models.
+"""Tests of ucmsc_repro.synthetic.models: tuning covariates to the paper's models.
 
 References: the Wald interval and p-value of a logistic coefficient (Agresti,
 Categorical Data Analysis, 3rd ed., section 5.2: CI exp(b -/+ 1.96 SE), p =
@@ -14,9 +14,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from ucmsc_repro.calibration import load_targets
-from ucmsc_repro.scorecard import round_half_up
-from ucmsc_repro.synthesis_models import (
+from ucmsc_repro.reproduction.scorecard import round_half_up
+from ucmsc_repro.synthetic.models import (
     ReportedTerm,
     _logit_parts,
     _row_updates,
@@ -26,6 +25,7 @@ from ucmsc_repro.synthesis_models import (
     model_frame,
     reported_term,
 )
+from ucmsc_repro.synthetic.targets import load_targets
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.synthesis_outcomes: follow-up, insulin-free periods, fevers.
+"""Tests of ucmsc_repro.synthetic.outcomes: follow-up, insulin-free periods, fevers.
 
 Reference: the paper's Results as read by the claims file (counts of rises,
 fever onsets and infusions, insulin-free durations).
@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro.calibration import load_targets
-from ucmsc_repro.loading import load_dataset
-from ucmsc_repro.synthesis_baseline import draw_baseline, draw_roster
-from ucmsc_repro.synthesis_outcomes import (
+from ucmsc_repro.data.loading import load_dataset
+from ucmsc_repro.synthetic.baseline import draw_baseline, draw_roster
+from ucmsc_repro.synthetic.outcomes import (
     choose_remitters,
     cpeptide_categories,
     draw_adverse_events,
@@ -22,6 +21,7 @@ from ucmsc_repro.synthesis_outcomes import (
     secondary_checks,
     visit_months,
 )
+from ucmsc_repro.synthetic.targets import load_targets
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.tolerance and the nbval plugin ucmsc_repro.nbval_tolerance.
+"""Tests of ucmsc_repro.book.tolerance and its nbval plugin (book.nbval_tolerance).
 
 The regression checks must be blind to last-bit noise (another CPU's BLAS
 kernel) and must see every real change of a reported number. The references
@@ -20,11 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ucmsc_repro.chapter import Chapter, open_chapter
-from ucmsc_repro.chapters import chapter, results_function
-from ucmsc_repro.paths import NOTEBOOKS, ROOT
-from ucmsc_repro.results import Recorder
-from ucmsc_repro.tolerance import (
+from ucmsc_repro.book.chapter import Chapter, open_chapter
+from ucmsc_repro.book.results import Recorder
+from ucmsc_repro.book.tolerance import (
     ATOL,
     RECORD_MIME,
     RTOL,
@@ -33,6 +31,8 @@ from ucmsc_repro.tolerance import (
     compare_results,
     glued_values,
 )
+from ucmsc_repro.chapters import chapter, results_function
+from ucmsc_repro.core.paths import NOTEBOOKS, ROOT
 
 
 def _record(name, text):
@@ -149,7 +149,7 @@ def test_nbval_without_the_tolerance_would_see_the_last_bits(tmp_path):
     # the placeholder hides the text of a glued number from nbval: the plugin is what
     # compares it, so a 1e-6 change is caught only because the plugin runs
     path, _ = _perturbed_copy(tmp_path, 1e-6)
-    run = _nbval(path, "-p", "no:ucmsc_repro.nbval_tolerance")
+    run = _nbval(path, "-p", "no:ucmsc_repro.book.nbval_tolerance")
     assert run.returncode == 0, run.stdout[-2000:]
 
 

@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.trajectories (chapter "Secondary endpoints over time")."""
+"""Tests of ucmsc_repro.chapters.secondary (chapter "Secondary endpoints over time")."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro import trajectories as tr
-from ucmsc_repro.derive import MEASURES, analysis_table
-from ucmsc_repro.settings import AnalysisSettings
+from ucmsc_repro.chapters import secondary as tr
+from ucmsc_repro.core.settings import AnalysisSettings
+from ucmsc_repro.data.derive import MEASURES, analysis_table
 
 # Student's sleep data (Cushny & Peebles 1905, as in Student 1908 and R's
 # `datasets::sleep`): extra hours of sleep of 10 patients under two drugs.

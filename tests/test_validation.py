@@ -7,8 +7,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from ucmsc_repro.exceptions import DataValidationError
-from ucmsc_repro.validation import read_folder
+from ucmsc_repro.core.exceptions import DataValidationError
+from ucmsc_repro.data.validation import read_folder
 
 
 def _digest(folder):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import matplotlib
 import pandas as pd
 
-from .loading import Dataset, load_dataset
+from ..core.settings import AnalysisSettings
+from ..data.loading import Dataset, load_dataset
 from .results import Recorder
-from .settings import AnalysisSettings
 
 __all__ = ["Chapter", "open_chapter", "banner_html"]
 
@@ -42,6 +42,16 @@ class Chapter:
     def pp(self) -> pd.DataFrame:
         """The per-protocol set (the paper's main analysis set)."""
         return self.table.loc[self.table["per_protocol"]].reset_index(drop=True)
+
+    def collect_results(self) -> pd.DataFrame:
+        """Every other chapter's results on this chapter's data and settings.
+
+        See :func:`ucmsc_repro.book.collect.collect_results`; chapter modules call
+        this (they do not import :mod:`ucmsc_repro.book`).
+        """
+        from .collect import collect_results
+
+        return collect_results(self.data.folder, settings=self.settings)
 
 
 def banner_html(data: Dataset, settings: AnalysisSettings) -> str:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m ucmsc_repro COMMAND``.
+"""Command line: ``python -m ucmsc_repro COMMAND`` (``ucmsc_repro/__main__.py`` calls
+:func:`main`).
 
 Commands
 --------
@@ -19,15 +20,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from .exceptions import DataValidationError, UserFacingError
+from ..core.exceptions import DataValidationError, UserFacingError
 
 EXIT_BAD_INPUT = 2
 EXIT_BUILD_FAILED = 1
 
 
 def _cmd_build(args) -> int:
+    from ..core.settings import AnalysisSettings
     from .runner import build
-    from .settings import AnalysisSettings
 
     try:
         settings = AnalysisSettings(
@@ -44,7 +45,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .loading import load_dataset
+    from ..data.loading import load_dataset
 
     data = load_dataset(args.folder)
     print(
@@ -56,7 +57,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_template(args) -> int:
-    from .schema import FILES
+    from ..data.schema import FILES
 
     folder = Path(args.folder)
     existing = [s.filename for s in FILES if (folder / s.filename).exists()]
@@ -73,14 +74,14 @@ def _cmd_template(args) -> int:
 
 
 def _cmd_dictionary(args) -> int:
-    from .schema import dictionary_table
+    from ..data.schema import dictionary_table
 
     print(dictionary_table().to_string(index=False))
     return 0
 
 
 def _cmd_synthesize(args) -> int:
-    from .synthesis import synthesize
+    from ..synthetic.generator import synthesize
 
     synthesize(Path(args.out), seed=args.seed)
     print(f"Wrote the synthetic cohort (seed {args.seed}) to {args.out}")

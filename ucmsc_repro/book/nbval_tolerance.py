@@ -6,9 +6,9 @@ changes the text without changing any number the book prints. The project's
 nbval sanitizer (``tests/nbval_sanitize.cfg``) therefore replaces an output that
 is a bare number with a placeholder, and this plugin compares those numbers
 itself, after nbval has compared everything else, with
-:func:`ucmsc_repro.tolerance.compare_glued` (relative tolerance
-:data:`~ucmsc_repro.tolerance.RTOL`). Enable it with
-``-p ucmsc_repro.nbval_tolerance`` (the project's pytest configuration does).
+:func:`ucmsc_repro.book.tolerance.compare_glued` (relative tolerance
+:data:`~ucmsc_repro.book.tolerance.RTOL`). Enable it with
+``-p ucmsc_repro.book.nbval_tolerance`` (the project's pytest configuration does).
 """
 
 from __future__ import annotations

@@ -22,13 +22,13 @@ import nbformat
 import pandas as pd
 import yaml
 
-from .chapters import CHAPTERS, ChapterInfo, chapter
-from .exceptions import BuildError
-from .loading import Dataset, load_dataset
-from .paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
-from .results import RESULT_COLUMNS
-from .schema import dictionary_table
-from .settings import AnalysisSettings
+from ..chapters import CHAPTERS, ChapterInfo, chapter
+from ..core.exceptions import BuildError
+from ..core.paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
+from ..core.results_table import RESULT_COLUMNS
+from ..core.settings import AnalysisSettings
+from ..data.loading import Dataset, load_dataset
+from ..data.schema import dictionary_table
 
 __all__ = [
     "BuildReport",

@@ -19,7 +19,7 @@ printed digit:
 Text (labels, test names, formatted p-values) is compared exactly.
 
 The functions here are used by the nbval plugin
-(:mod:`ucmsc_repro.nbval_tolerance`), by the tests of the synthetic cohort and
+(:mod:`ucmsc_repro.book.nbval_tolerance`), by the tests of the synthetic cohort and
 by anyone who wants to check a ``results.csv`` from another machine against
 their own (:func:`compare_results`).
 """

@@ -1,4 +1,12 @@
-"""The book's chapters, in reading order: one source for the runner and the tests."""
+"""The chapter modules, one per chapter slug, and the chapter registry.
+
+``ucmsc_repro/chapters/<slug>.py`` computes every statistic of the chapter
+``<slug>`` (its ``results(ch)``); the registry below lists the chapters in reading
+order: one source for the runner and the tests. The three chapters about the book
+itself have their module where their logic lives: ``cohort`` in
+:mod:`ucmsc_repro.synthetic.cohort`, ``scorecard`` and ``audit`` in
+:mod:`ucmsc_repro.reproduction`.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +29,9 @@ class ChapterInfo:
     title : str
         Title shown in the progress bar.
     module : str or None
-        Package module whose ``results(ch)`` returns every statistic the
-        chapter records (None for chapters that record nothing).
+        Module, dotted below ``ucmsc_repro`` (``chapters.<slug>`` for the trial's
+        chapters), whose ``results(ch)`` returns every statistic the chapter
+        records (None for chapters that record nothing).
     """
 
     slug: str
@@ -32,28 +41,49 @@ class ChapterInfo:
 
 
 CHAPTERS: tuple[ChapterInfo, ...] = (
-    ChapterInfo("trial_profile", "01_trial_profile.ipynb", "Trial profile", "flow"),
-    ChapterInfo("baseline", "02_baseline.ipynb", "Baseline characteristics", "baseline"),
-    ChapterInfo("adverse_events", "03_adverse_events.ipynb", "Adverse events", "safety"),
-    ChapterInfo("primary", "04_primary_endpoint.ipynb", "Primary endpoint", "remission"),
     ChapterInfo(
-        "secondary", "05_secondary_endpoints.ipynb", "Secondary endpoints", "trajectories"
+        "trial_profile", "01_trial_profile.ipynb", "Trial profile", "chapters.trial_profile"
     ),
-    ChapterInfo("subgroups", "06_subgroups.ipynb", "Subgroups", "subgroups"),
+    ChapterInfo(
+        "baseline", "02_baseline.ipynb", "Baseline characteristics", "chapters.baseline"
+    ),
+    ChapterInfo(
+        "adverse_events",
+        "03_adverse_events.ipynb",
+        "Adverse events",
+        "chapters.adverse_events",
+    ),
+    ChapterInfo(
+        "primary", "04_primary_endpoint.ipynb", "Primary endpoint", "chapters.primary"
+    ),
+    ChapterInfo(
+        "secondary",
+        "05_secondary_endpoints.ipynb",
+        "Secondary endpoints",
+        "chapters.secondary",
+    ),
+    ChapterInfo("subgroups", "06_subgroups.ipynb", "Subgroups", "chapters.subgroups"),
     ChapterInfo(
         "factors",
         "07_remission_factors.ipynb",
         "Factors associated with remission",
-        "regression",
+        "chapters.factors",
     ),
     ChapterInfo(
         "cohort",
         "08_synthetic_cohort.ipynb",
         "How the synthetic cohort was built",
-        "calibration",
+        "synthetic.cohort",
     ),
-    ChapterInfo("scorecard", "09_scorecard.ipynb", "Reproduction scorecard", "scorecard"),
-    ChapterInfo("audit", "10_audit.ipynb", "Statistical audit of the paper", "audit"),
+    ChapterInfo(
+        "scorecard",
+        "09_scorecard.ipynb",
+        "Reproduction scorecard",
+        "reproduction.scorecard",
+    ),
+    ChapterInfo(
+        "audit", "10_audit.ipynb", "Statistical audit of the paper", "reproduction.audit"
+    ),
 )
 
 

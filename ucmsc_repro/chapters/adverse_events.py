@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .results import result_row, results_frame
+from ..core.results_table import result_row, results_frame
 
 __all__ = [
     "ARMS",
@@ -464,7 +464,7 @@ def results(ch) -> pd.DataFrame:
 
     Parameters
     ----------
-    ch : ucmsc_repro.chapter.Chapter
+    ch : ucmsc_repro.book.chapter.Chapter
         The chapter (uses ``ch.data.adverse_events`` and ``ch.table``, every
         enrolled participant).
 

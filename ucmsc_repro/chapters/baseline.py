@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .comparisons import (
+from ..core.formatting import p_value
+from ..core.results_table import results_frame
+from ..stats.comparisons import (
     compare_categorical,
     compare_continuous,
     describe,
@@ -15,8 +17,6 @@ from .comparisons import (
     smd_binary,
     smd_continuous,
 )
-from .formatting import p_value
-from .results import results_frame
 
 __all__ = ["Variable", "TABLE1_VARIABLES", "table1", "table1_display", "results"]
 

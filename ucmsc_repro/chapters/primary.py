@@ -2,7 +2,7 @@
 
 Clinical remission (paper, Endpoints and assessments) is "a 10% increase from
 baseline in the levels of fasting and/or postprandial C-peptide" at the
-endpoint visit; it is derived in :func:`ucmsc_repro.derive.analysis_table`
+endpoint visit; it is derived in :func:`ucmsc_repro.data.derive.analysis_table`
 (columns ``remission``, ``remission_fcp``, ``remission_pcp``) with the
 threshold and endpoint month of the analysis settings. This module compares
 the arms on the per-protocol set: proportions with Wilson intervals, the risk
@@ -21,9 +21,9 @@ from statsmodels.stats.proportion import (
     proportion_confint,
 )
 
-from .comparisons import two_by_two_tests
-from .power import DEFAULT_POWER_METHOD, power_table
-from .results import result_row, results_frame
+from ..core.results_table import result_row, results_frame
+from ..stats.comparisons import two_by_two_tests
+from ..stats.power import DEFAULT_POWER_METHOD, power_table
 
 __all__ = [
     "ARMS",
@@ -56,7 +56,7 @@ OUTCOMES: dict[str, str] = {
     "remission_pcp": "Rise in postprandial C-peptide at least the threshold",
 }
 
-#: Key suffix of each test of :func:`ucmsc_repro.comparisons.two_by_two_tests`.
+#: Key suffix of each test of :func:`ucmsc_repro.stats.comparisons.two_by_two_tests`.
 _TEST_KEYS = ("pval_chi2", "pval_yates", "pval_fisher")
 
 
@@ -141,7 +141,7 @@ def arm_counts(data: pd.DataFrame, *, outcome: str = "remission") -> tuple[int, 
     -------
     tuple of int
         ``(x1, n1, x2, n2)``, the arguments of :func:`significance_tests`,
-        :func:`effect_measures` and :func:`ucmsc_repro.power.power_table`.
+        :func:`effect_measures` and :func:`ucmsc_repro.stats.power.power_table`.
 
     Examples
     --------
@@ -314,7 +314,7 @@ def significance_tests(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
 
     Notes
     -----
-    The tests are :func:`ucmsc_repro.comparisons.two_by_two_tests`
+    The tests are :func:`ucmsc_repro.stats.comparisons.two_by_two_tests`
     (scipy's ``chi2_contingency`` and ``fisher_exact``, two-sided). When
     nobody (or everybody) had the event the chi-square statistic is not
     defined: its p-values are missing and Fisher's test gives p = 1.
@@ -478,7 +478,7 @@ def results(ch) -> pd.DataFrame:
 
     Parameters
     ----------
-    ch : ucmsc_repro.chapter.Chapter
+    ch : ucmsc_repro.book.chapter.Chapter
         The chapter (uses ``ch.pp``, the per-protocol set, and ``ch.settings``).
 
     Returns
@@ -498,7 +498,7 @@ def results(ch) -> pd.DataFrame:
         - ``primary.remission.<risk_difference|risk_ratio|odds_ratio>`` with
           their intervals;
         - ``primary.power.<method>`` (percent) for every method of
-          :func:`ucmsc_repro.power.power_table` and ``primary.power.default``;
+          :func:`ucmsc_repro.stats.power.power_table` and ``primary.power.default``;
         - ``primary.insulin_free.<msc|control>.<events|n|pct>``,
           ``primary.insulin_free.<arm>_<adult|juvenile>.<events|n>``,
           ``primary.insulin_free.pval_fisher``, ``primary.insulin_free.all.n``,
@@ -756,7 +756,7 @@ def significance_display(tests: pd.DataFrame) -> pd.DataFrame:
 
 
 def power_display(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`ucmsc_repro.power.power_table` formatted for the book.
+    """:func:`ucmsc_repro.stats.power.power_table` formatted for the book.
 
     Returns
     -------
@@ -806,7 +806,7 @@ def _paper_claim(key: str, *, prefix: bool = False) -> tuple[str, int] | None:
 
     With ``prefix=True`` the first ``eq`` claim whose key starts with ``key``.
     """
-    from .claims import read_claims
+    from ..data.claims import read_claims
 
     claims = read_claims()
     keys = claims["key"].str.startswith(key) if prefix else claims["key"].eq(key)
@@ -841,7 +841,7 @@ def chapter_texts(
     tests : pandas.DataFrame or None
         :func:`significance_tests` of the remission counts (None: not computed).
     power : pandas.DataFrame or None
-        :func:`ucmsc_repro.power.power_table` of the remission counts.
+        :func:`ucmsc_repro.stats.power.power_table` of the remission counts.
 
     Returns
     -------

@@ -7,10 +7,10 @@ of every participant at baseline and at the endpoint) and Additional file 1,
 Table S1 (absolute change, percent change and change ratio of C-peptide for
 the whole population and the adult- and juvenile-onset subgroups).
 
-All two-group tests are :func:`ucmsc_repro.comparisons.compare_continuous`
+All two-group tests are :func:`ucmsc_repro.stats.comparisons.compare_continuous`
 (Student's t test, or the Mann-Whitney U test when a group fails
 Shapiro-Wilk, as the paper's statistical analysis describes) and all paired
-tests are :func:`ucmsc_repro.comparisons.paired_test`; this module only
+tests are :func:`ucmsc_repro.stats.comparisons.paired_test`; this module only
 arranges the data, the groups and the result keys.
 """
 
@@ -19,10 +19,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .comparisons import compare_categorical, compare_continuous, describe, paired_test
-from .derive import MEASURES
-from .formatting import p_value
-from .results import result_row, results_frame
+from ..core.formatting import p_value
+from ..core.results_table import result_row, results_frame
+from ..data.derive import MEASURES
+from ..stats.comparisons import (
+    compare_categorical,
+    compare_continuous,
+    describe,
+    paired_test,
+)
 
 __all__ = [
     "ARMS",
@@ -59,7 +64,7 @@ TRAJECTORY_MEASURES: tuple[str, ...] = ("hba1c_pct", "insulin_iu_kg_day")
 CPEPTIDE_MEASURES: tuple[str, ...] = ("fcp_pmol_l", "pcp_pmol_l")
 
 #: Per-participant quantities of Table S1: column suffix in the analysis
-#: table (:func:`ucmsc_repro.derive.analysis_table`) -> result-key word.
+#: table (:func:`ucmsc_repro.data.derive.analysis_table`) -> result-key word.
 KINDS: dict[str, str] = {
     "0": "m0",
     "end": "end",
@@ -127,7 +132,7 @@ def visit_long(table: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``subject_id``, ``arm`` (``msc``/``control``), ``month`` and
-        every measure of :data:`ucmsc_repro.derive.MEASURES`; only visits of
+        every measure of :data:`ucmsc_repro.data.derive.MEASURES`; only visits of
         participants in ``table``, sorted by arm, participant and month.
 
     Notes
@@ -209,7 +214,7 @@ def paired_by_visit(
     group, subject : str
         Grouping and participant columns.
     method : {"auto", "t", "wilcoxon"}
-        Passed to :func:`ucmsc_repro.comparisons.paired_test`: ``"auto"`` is
+        Passed to :func:`ucmsc_repro.stats.comparisons.paired_test`: ``"auto"`` is
         the paired t test when the differences pass Shapiro-Wilk, else the
         Wilcoxon signed-rank test; both two-sided.
 
@@ -291,7 +296,7 @@ def compare_arms(
     arms : tuple of str
         The two arm keys, first minus second.
     method : {"auto", "t", "mwu"}
-        Passed to :func:`ucmsc_repro.comparisons.compare_continuous`.
+        Passed to :func:`ucmsc_repro.stats.comparisons.compare_continuous`.
 
     Returns
     -------
@@ -384,7 +389,7 @@ def cpeptide_table(
     Notes
     -----
     ``pct`` is ``100 * ratio`` participant by participant
-    (:func:`ucmsc_repro.derive.analysis_table`), so their tests coincide.
+    (:func:`ucmsc_repro.data.derive.analysis_table`), so their tests coincide.
 
     References
     ----------
@@ -452,7 +457,7 @@ def rose_counts(
 
     Notes
     -----
-    The between-arm test is :func:`ucmsc_repro.comparisons.compare_categorical`
+    The between-arm test is :func:`ucmsc_repro.stats.comparisons.compare_categorical`
     (Pearson's chi-square, or Fisher's exact test when an expected count is
     below 5). The paper reports the counts only.
 
@@ -772,7 +777,7 @@ def results(ch) -> pd.DataFrame:
 
     Parameters
     ----------
-    ch : ucmsc_repro.chapter.Chapter
+    ch : ucmsc_repro.book.chapter.Chapter
         Uses ``ch.pp`` (per-protocol set), ``ch.data.visits`` and the endpoint
         month of ``ch.settings`` (through the analysis table).
 

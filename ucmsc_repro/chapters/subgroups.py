@@ -16,14 +16,8 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from .results import result_row, results_frame
-from .trajectories import (
-    ARMS,
-    LABELS,
-    _comparison_rows,
-    arm_key,
-    cpeptide_table,
-)
+from ..core.results_table import result_row, results_frame
+from .secondary import ARMS, LABELS, _comparison_rows, arm_key, cpeptide_table
 
 __all__ = [
     "FACTORS",
@@ -92,7 +86,7 @@ def cpeptide_by_subgroup(data: pd.DataFrame, *, factor: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        As :func:`ucmsc_repro.trajectories.cpeptide_table` with ``subgroup``
+        As :func:`ucmsc_repro.chapters.secondary.cpeptide_table` with ``subgroup``
         the subgroup keys of the factor, plus a first column ``factor``.
 
     References
@@ -518,7 +512,7 @@ def results(ch) -> pd.DataFrame:
 
     Parameters
     ----------
-    ch : ucmsc_repro.chapter.Chapter
+    ch : ucmsc_repro.book.chapter.Chapter
         Uses ``ch.pp`` (per-protocol set) and ``ch.settings.alpha``; the
         onset subgroups follow ``ch.settings.adult_onset_age`` and remission
         follows the threshold and endpoint month (through the analysis table).

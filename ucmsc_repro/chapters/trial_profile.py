@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-from .derive import per_protocol_mask
-from .results import results_frame
+from ..core.results_table import results_frame
+from ..data.derive import per_protocol_mask
 
 __all__ = ["ARMS", "flow_counts", "discontinuations", "results"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 __all__ = ["ROOT", "DATA_DIR", "DEFAULT_DATA", "NOTEBOOKS", "BOOK_PAGES", "display_path"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
 DEFAULT_DATA = DATA_DIR / "synthetic"
 NOTEBOOKS = ROOT / "notebooks"

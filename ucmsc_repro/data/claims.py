@@ -2,7 +2,7 @@
 
 The claims file lists every numeric statement the paper makes about this
 trial, one row per claim, with the result key that reproduces it. It is the
-target of the scorecard (:mod:`ucmsc_repro.scorecard`) and of the calibration
+target of the scorecard (:mod:`ucmsc_repro.reproduction.scorecard`) and of the calibration
 of the synthetic cohort (rows with ``calibrate == "yes"``). Its companion,
 ``data/paper_claims_excluded.csv``, lists the numeric statements left out
 (numbers about other studies, identifiers, analysis settings, ...) and why.
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .exceptions import UserFacingError
-from .paths import DATA_DIR, display_path
+from ..core.exceptions import UserFacingError
+from ..core.paths import DATA_DIR, display_path
 
 __all__ = [
     "CLAIMS_PATH",

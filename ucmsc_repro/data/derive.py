@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .settings import AnalysisSettings
+from ..core.settings import AnalysisSettings
 
 __all__ = [
     "MEASURES",

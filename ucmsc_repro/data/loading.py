@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.paths import DEFAULT_DATA, display_path
+from ..core.settings import AnalysisSettings
 from .derive import analysis_table
-from .paths import DEFAULT_DATA, display_path
-from .settings import AnalysisSettings
 from .validation import read_folder
 
 __all__ = ["Dataset", "load_dataset", "SYNTHETIC_MARKER"]

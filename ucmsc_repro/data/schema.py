@@ -1,6 +1,6 @@
 """The data contract: every column of the three input files, in one place.
 
-The validator (:mod:`ucmsc_repro.validation`), the data-dictionary page of the
+The validator (:mod:`ucmsc_repro.data.validation`), the data-dictionary page of the
 book and the ``template`` command all read the specifications below, so the
 contract has a single source of truth.
 """

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .exceptions import DataValidationError
+from ..core.exceptions import DataValidationError
 from .schema import FILES, SUBJECTS, ColumnSpec, FileSpec
 
 __all__ = ["read_folder", "MISSING_MARKERS"]

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..safety import event_details
+from ..chapters.adverse_events import event_details
 
 __all__ = ["INFUSION_STYLE", "adverse_event_figure"]
 

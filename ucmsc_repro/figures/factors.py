@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..regression import REMITTER_VARIABLES, TERM_LABELS, remitter_comparison
+from ..chapters.factors import REMITTER_VARIABLES, remitter_comparison
+from ..chapters.factors_text import TERM_LABELS
 
 __all__ = ["PANEL_LABELS", "remitter_figure", "odds_ratio_forest"]
 
@@ -56,7 +57,7 @@ def remitter_figure(
     variables : sequence of str
         One panel per variable (default: fasting C-peptide, HbA1c, cells).
     comparison : pandas.DataFrame, optional
-        :func:`ucmsc_repro.regression.remitter_comparison` of the same data;
+        :func:`ucmsc_repro.chapters.factors.remitter_comparison` of the same data;
         computed when omitted.
     alpha : float
         A ``*`` is drawn above a panel whose test has p < ``alpha``.
@@ -134,7 +135,7 @@ def odds_ratio_forest(table: pd.DataFrame, *, title: str | None = None) -> Figur
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`ucmsc_repro.regression.logit_table` output; the intercept row
+        :func:`ucmsc_repro.stats.logistic.logit_table` output; the intercept row
         (``term == "const"``) is left out.
     title : str, optional
 

@@ -9,14 +9,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..formatting import p_text
-from ..remission import (
+from ..chapters.primary import (
     ARMS,
     INFUSION_MONTHS,
     insulin_free_periods,
     rates_by_arm,
     significance_tests,
 )
+from ..core.formatting import p_text
 from .style import ARM_STYLE as SHARED_STYLE
 
 __all__ = ["ARM_STYLE", "remission_figure", "insulin_free_timeline"]

@@ -13,8 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from ..formatting import p_value
-from ..trajectories import (
+from ..chapters.secondary import (
     CPEPTIDE_MEASURES,
     LABELS,
     SECOND_REFERENCE_MONTH,
@@ -24,6 +23,7 @@ from ..trajectories import (
     paired_by_visit,
     visit_summary,
 )
+from ..core.formatting import p_value
 from .style import ARM_STYLE
 
 __all__ = ["trajectories_figure", "cpeptide_figure"]
@@ -151,7 +151,7 @@ def trajectories_figure(
     Parameters
     ----------
     long : pandas.DataFrame
-        Visits in long format (:func:`ucmsc_repro.trajectories.visit_long`).
+        Visits in long format (:func:`ucmsc_repro.chapters.secondary.visit_long`).
     table : pandas.DataFrame
         Analysis table of the same participants (e.g. ``ch.pp``), for the
         change from baseline to the endpoint.

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..flow import discontinuations, flow_counts
+from ..chapters.trial_profile import discontinuations, flow_counts
 
 __all__ = ["trial_profile_figure"]
 

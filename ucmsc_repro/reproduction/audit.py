@@ -1,7 +1,7 @@
 """Statistical audit of the paper's own numbers, independent of any data set.
 
 Every check takes figures the paper prints (read from the claims file,
-:mod:`ucmsc_repro.claims`, so that no number is typed twice) and recomputes
+:mod:`ucmsc_repro.data.claims`, so that no number is typed twice) and recomputes
 what they imply: p-values from the reported counts with every test the paper
 names, the post hoc power with the usual formulas, whether each percentage is
 possible for its denominator (GRIM), whether the flow of participants adds up,
@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .claims import read_claims
-from .comparisons import two_by_two_tests
-from .results import results_frame
+from ..core.results_table import results_frame
+from ..data.claims import read_claims
+from ..stats.comparisons import two_by_two_tests
 from .scorecard import round_half_up
 
 __all__ = [
@@ -107,7 +107,7 @@ def matches_printed(value: float, text: str) -> bool:
     """Whether ``value`` prints as ``text`` (ties accepted either way).
 
     The value is read as its shortest decimal representation (``repr``), as
-    in :func:`ucmsc_repro.scorecard.round_half_up`.
+    in :func:`ucmsc_repro.reproduction.scorecard.round_half_up`.
 
     Examples
     --------
@@ -170,7 +170,7 @@ def spss_chi_square_table(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
 
     Notes
     -----
-    The named tests come from :func:`ucmsc_repro.comparisons.two_by_two_tests`.
+    The named tests come from :func:`ucmsc_repro.stats.comparisons.two_by_two_tests`.
     The other rows of SPSS's table are added because SPSS prints them next
     to the named tests: the likelihood-ratio chi-square
     (``scipy.stats.chi2_contingency(lambda_="log-likelihood")``), Fisher's
@@ -496,7 +496,7 @@ def power_check_table(claims: pd.DataFrame | None = None, *, alpha: float = 0.05
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`ucmsc_repro.power.power_table` plus
+        The columns of :func:`ucmsc_repro.stats.power.power_table` plus
         ``power_pct`` (percent, unrounded) and ``matches`` (whether it
         prints as the paper's figure at its precision).
 
@@ -504,7 +504,7 @@ def power_check_table(claims: pd.DataFrame | None = None, *, alpha: float = 0.05
     ----------
     Lu et al. 2021, Results (Efficacy evaluation) and Discussion.
     """
-    from .power import power_table
+    from ..stats.power import power_table
 
     c = read_claims() if claims is None else claims
     x1, n1, x2, n2 = _remission_counts(c)
@@ -960,7 +960,7 @@ def audit_table(claims: pd.DataFrame | None = None, *, alpha: float = 0.05) -> p
     Parameters
     ----------
     claims : pandas.DataFrame, optional
-        The claims (:func:`ucmsc_repro.claims.read_claims`); the reported
+        The claims (:func:`ucmsc_repro.data.claims.read_claims`); the reported
         figures are read from it. Default: the shipped claims file.
     alpha : float
         Two-sided significance level used by the power and p-value checks.

@@ -1,7 +1,7 @@
 """The reproduction scorecard: every claim of the paper against the book's result.
 
 :func:`evaluate_claims` compares each row of the claims file
-(:mod:`ucmsc_repro.claims`) with the result of the same key in
+(:mod:`ucmsc_repro.data.claims`) with the result of the same key in
 ``results.csv`` and gives it a status:
 
 ``reproduced``
@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .chapters import CHAPTERS
-from .claims import read_claims, read_excluded
-from .results import RESULT_COLUMNS, read_results, results_frame
+from ..chapters import CHAPTERS
+from ..core.results_table import RESULT_COLUMNS, read_results, results_frame
+from ..data.claims import read_claims, read_excluded
 
 __all__ = [
     "STATUSES",
@@ -43,7 +43,7 @@ __all__ = [
     "section_counts",
     "missing_keys",
     "unclaimed_results",
-    "collect_results",
+    "chapters_to_collect",
     "gather_results",
     "write_scorecard",
     "display_frame",
@@ -154,7 +154,7 @@ def evaluate_claims(claims: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame
     Parameters
     ----------
     claims : pandas.DataFrame
-        As returned by :func:`ucmsc_repro.claims.read_claims`.
+        As returned by :func:`ucmsc_repro.data.claims.read_claims`.
     results : pandas.DataFrame
         A results table with columns ``key``, ``value``, ``ci_low``,
         ``ci_high`` and optionally ``method``, ``n``, ``chapter`` (the
@@ -344,9 +344,9 @@ def unclaimed_results(claims: pd.DataFrame, results: pd.DataFrame) -> pd.DataFra
     return results.loc[~results["key"].isin(used)].reset_index(drop=True)
 
 
-def _chapters_to_collect(skip=OWN_CHAPTERS):
+def chapters_to_collect(skip=OWN_CHAPTERS):
     """Chapters whose module exists and has a ``results`` function."""
-    from .chapters import results_function
+    from ..chapters import results_function
 
     for info in CHAPTERS:
         if info.slug in skip or info.module is None:
@@ -356,55 +356,6 @@ def _chapters_to_collect(skip=OWN_CHAPTERS):
         if results_function(info) is None:
             continue
         yield info
-
-
-def collect_results(data_dir=None, *, settings=None, skip=OWN_CHAPTERS) -> pd.DataFrame:
-    """Run every chapter's ``results(ch)`` and merge them into one results table.
-
-    Parameters
-    ----------
-    data_dir : path, optional
-        Data folder (default: the embedded synthetic cohort).
-    settings : AnalysisSettings, optional
-        Analysis settings (default: the paper's).
-    skip : tuple of str
-        Chapter slugs not to run (default: the scorecard and the audit).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns of :data:`ucmsc_repro.results.RESULT_COLUMNS`, the chapters
-        in reading order. Chapters whose module does not exist are left out.
-
-    Notes
-    -----
-    Each chapter is opened with :func:`ucmsc_repro.chapter.open_chapter`
-    without banner and without glue, exactly as its notebook opens it, so
-    the values equal those the chapter notebooks record.
-    """
-    from .chapter import open_chapter
-    from .chapters import results_function
-    from .settings import AnalysisSettings
-
-    s = settings or AnalysisSettings()
-    frames = []
-    for info in _chapters_to_collect(skip):
-        fn = results_function(info)
-        ch = open_chapter(
-            info.slug,
-            data_dir=data_dir,
-            endpoint_month=s.endpoint_month,
-            remission_threshold=s.remission_threshold,
-            adult_onset_age=s.adult_onset_age,
-            alpha=s.alpha,
-            show_banner=False,
-            glue=False,
-        )
-        ch.rec.record_frame(fn(ch))
-        frames.append(ch.rec.frame())
-    if not frames:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
 
 
 def gather_results(ch, *, results_dir=None) -> tuple[pd.DataFrame, str]:
@@ -424,15 +375,17 @@ def gather_results(ch, *, results_dir=None) -> tuple[pd.DataFrame, str]:
         The results table (columns of ``RESULT_COLUMNS``) and ``"recorded"``
         when every chapter's file was found in ``results_dir`` (the values
         the chapters of this build printed), else ``"recomputed"`` (from
-        :func:`collect_results` on the chapter's data and settings).
+        from ``ch.collect_results()``, i.e.
+        :func:`ucmsc_repro.book.collect.collect_results` on the chapter's data and
+        settings).
     """
-    expected = list(_chapters_to_collect())
+    expected = list(chapters_to_collect())
     if results_dir is not None:
         files = [Path(results_dir) / f"{info.slug}.csv" for info in expected]
         if files and all(f.exists() for f in files):
             frames = [read_results(f) for f in files]
             return pd.concat(frames, ignore_index=True)[RESULT_COLUMNS], "recorded"
-    return collect_results(ch.data.folder, settings=ch.settings), "recomputed"
+    return ch.collect_results(), "recomputed"
 
 
 def write_scorecard(card: pd.DataFrame, output_dir) -> Path | None:
@@ -536,7 +489,7 @@ def build_scorecard(ch, *, results_path=None, output_dir=None) -> pd.DataFrame:
     Parameters
     ----------
     ch : Chapter
-        The scorecard chapter (from :func:`ucmsc_repro.chapter.open_chapter`).
+        The scorecard chapter (from :func:`ucmsc_repro.book.chapter.open_chapter`).
     results_path : path, optional
         This chapter's results file (the notebook parameter).
     output_dir : path, optional
@@ -598,7 +551,7 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
     if card is None:
         res, _ = gather_results(ch)
         card = evaluate_claims(read_claims(), res)
-    from .claims import EXCLUSION_REASONS
+    from ..data.claims import EXCLUSION_REASONS
 
     rows = []
 

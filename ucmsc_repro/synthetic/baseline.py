@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calibration import Targets
+from .targets import Targets
 
 __all__ = [
     "REASON_CONSENT",
@@ -396,7 +396,7 @@ def draw_baseline(
     Duration is right-skewed (gamma draws); the reported minimum (0) and
     maximum (24 months) are given to two of the analysed participants. Ages
     are drawn from the age at onset, so that the onset group derived by
-    :func:`ucmsc_repro.derive.onset_group` is the one the roster planned, with
+    :func:`ucmsc_repro.data.derive.onset_group` is the one the roster planned, with
     a margin of 0.15 years around the cut-off. BMI is drawn around an
     age-dependent mean (children are leaner). Baseline fasting C-peptide is at
     least 100 pmol/L (eligibility criterion); the postprandial value is 1.5 to 4

@@ -1,9 +1,10 @@
-"""The synthetic cohort's targets, and how well the generated data meet them.
+"""The chapter "How the synthetic cohort was built" (slug ``cohort``): how well the
+generated data meet the calibration targets (:mod:`ucmsc_repro.synthetic.targets`).
 
 The targets are the rows of ``data/paper_claims.csv`` marked ``calibrate=yes``
-(:func:`ucmsc_repro.claims.calibration_targets`): every numeric statement of
+(:func:`ucmsc_repro.data.claims.calibration_targets`): every numeric statement of
 the paper the cohort is built to reproduce, each with its source sentence. The
-generator (:mod:`ucmsc_repro.synthesis`) reads them through :class:`Targets`.
+generator (:mod:`ucmsc_repro.synthetic.generator`) reads them through :class:`Targets`.
 The chapter "How the synthetic cohort was built" shows each target next to the
 value that the book's own chapter functions (their ``results(ch)``) compute from
 the generated files (:func:`target_table`), the assumptions the generator makes
@@ -14,21 +15,15 @@ plausible (:func:`plausibility`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .claims import CLAIMS_PATH, calibration_targets, read_claims
-from .results import results_frame
+from ..core.results_table import results_frame
+from ..data.claims import calibration_targets, read_claims
+from .targets import KNOWN_CONFLICTS, Targets, load_targets
 
 __all__ = [
-    "CLAIMS_PATH",
-    "KNOWN_CONFLICTS",
-    "Targets",
-    "load_targets",
     "other_results",
     "target_table",
     "target_display",
@@ -39,91 +34,6 @@ __all__ = [
     "whole_msc_precision",
     "results",
 ]
-
-#: Calibration targets the synthetic cohort does not meet, with the reason. A
-#: test fails when one of them becomes met (then remove it here) or when any
-#: other target is not met.
-KNOWN_CONFLICTS: dict[str, str] = {
-    "factors.whole.msc.pval": (
-        "Conflicts with the model's other reported numbers. The reported OR and p "
-        "imply a Wald SE of log(OR) barely above the SE of the 2x2 table of "
-        "remission by arm, which no logistic model of these outcomes can beat. A "
-        "model's SE for the arm is at least sqrt(1/W1 + 1/W0), W being the arm's "
-        "sum of p(1 - p) over the fitted probabilities, and that bound rises as the "
-        "fitted probabilities spread within an arm, as they must when BMI and "
-        "fasting C-peptide are significant predictors, as reported. The "
-        "calibration keeps the OR and every other number of the model and lowers "
-        "the SE as far as it goes; the text below gives the SEs."
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The paper's numbers the generator aims at, by result key.
-
-    Attributes
-    ----------
-    claims : pandas.DataFrame
-        Calibration rows of the claims file, as
-        :func:`ucmsc_repro.claims.calibration_targets` returns them (``key``,
-        ``relation``, ``value``, ``digits``, ...).
-    source : str
-        File name of the claims file.
-    """
-
-    claims: pd.DataFrame
-    source: str
-
-    def row(self, key: str) -> pd.Series:
-        """The claim row of a target key (the most precise ``eq`` row if several).
-
-        Raises
-        ------
-        KeyError
-            When no calibration target has this key.
-        """
-        rows = self.claims.loc[self.claims["key"] == key]
-        if rows.empty:
-            raise KeyError(f"no calibration target {key!r} in {self.source}")
-        eq = rows.loc[rows["relation"] == "eq"]
-        if not eq.empty:
-            return eq.sort_values("digits", ascending=False, kind="stable").iloc[0]
-        return rows.iloc[0]
-
-    def value(self, key: str) -> float:
-        """The reported number of a target key (see :meth:`row`)."""
-        return float(self.row(key)["value"])
-
-    def decimals(self, key: str) -> int:
-        """Decimals the paper prints for an ``eq`` target (-1 for a bound)."""
-        return int(self.row(key)["digits"])
-
-    def has(self, key: str) -> bool:
-        """Whether a target key is present."""
-        return bool((self.claims["key"] == key).any())
-
-
-def load_targets(path: str | Path | None = None) -> Targets:
-    """Read the calibration targets: the ``calibrate == "yes"`` rows of the claims file.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Claims file (default :data:`CLAIMS_PATH`).
-
-    Returns
-    -------
-    Targets
-
-    Raises
-    ------
-    ucmsc_repro.claims.ClaimsFileError
-        When the claims file is missing or malformed.
-    """
-    p = Path(path) if path is not None else CLAIMS_PATH
-    return Targets(calibration_targets(read_claims(p)), p.name)
-
 
 # ---------------------------------------------------------------------------
 # The chapter "How the synthetic cohort was built"
@@ -137,12 +47,12 @@ def other_results(ch) -> pd.DataFrame:
     results next to this chapter's results file: those are read, so each
     target is measured by the value the book prints. Otherwise (the committed
     notebook under nbval, a test) every chapter's ``results(ch)`` runs through
-    :func:`ucmsc_repro.scorecard.collect_results`. Either way the chapter
+    :func:`ucmsc_repro.book.collect.collect_results`. Either way the chapter
     itself, the scorecard and the audit are left out
-    (:data:`ucmsc_repro.scorecard.OWN_CHAPTERS`): theirs are not claims about
+    (:data:`ucmsc_repro.reproduction.scorecard.OWN_CHAPTERS`): theirs are not claims about
     the trial.
     """
-    from .scorecard import gather_results
+    from ..reproduction.scorecard import gather_results
 
     results_dir = ch.rec.path.parent if ch.rec.path is not None else None
     return gather_results(ch, results_dir=results_dir)[0]
@@ -161,7 +71,7 @@ def target_table(ch=None, *, results: pd.DataFrame | None = None) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`ucmsc_repro.scorecard.evaluate_claims` (``key``,
+        The columns of :func:`ucmsc_repro.reproduction.scorecard.evaluate_claims` (``key``,
         ``relation``, ``reported``, ``reproduced``, ``reproduced_rounded``,
         ``difference``, ``agrees``, ``status``, ``section``, ``sentence``,
         ...), one row per target, plus ``met`` (bool: the value rounds to the
@@ -177,7 +87,7 @@ def target_table(ch=None, *, results: pd.DataFrame | None = None) -> pd.DataFram
     ----------
     Lu et al. 2021, every sentence listed in ``data/paper_claims.csv``.
     """
-    from .scorecard import evaluate_claims
+    from ..reproduction.scorecard import evaluate_claims
 
     if results is None:
         results = other_results(ch)
@@ -200,7 +110,7 @@ def target_display(card: pd.DataFrame) -> pd.DataFrame:
         (at the paper's precision, two more decimals for a bound), ``met``
         (``yes``/``no``) and ``sentence``.
     """
-    from .scorecard import display_frame
+    from ..reproduction.scorecard import display_frame
 
     shown = display_frame(card)
     return pd.DataFrame(
@@ -234,9 +144,9 @@ def assumptions() -> pd.DataFrame:
         Columns ``topic``, ``assumption`` and ``why``, one row per
         assumption, in the order the generator uses them.
     """
-    from .synthesis import CELLS_PER_KG, DEFAULT_SEED
-    from .synthesis_baseline import HEIGHT_SD_CM, JUVENILE_AGE_MEAN, JUVENILE_AGE_SD
-    from .synthesis_outcomes import FALL_MEAN
+    from .baseline import HEIGHT_SD_CM, JUVENILE_AGE_MEAN, JUVENILE_AGE_SD
+    from .generator import CELLS_PER_KG, DEFAULT_SEED
+    from .outcomes import FALL_MEAN
 
     rows = [
         (
@@ -377,12 +287,9 @@ def whole_msc_precision(pp: pd.DataFrame, t: Targets | None = None) -> dict:
     ----------
     Lu et al. 2021, Results ("OR = 4.38, p = 0.044") and Table S3.
     """
-    from .regression import (
-        WHOLE_POPULATION_COVARIATES,
-        ModelFitError,
-        fit_logit,
-        logit_table,
-    )
+    from ..chapters.factors import WHOLE_POPULATION_COVARIATES
+    from ..core.exceptions import ModelFitError
+    from ..stats.logistic import fit_logit, logit_table
 
     t = t or load_targets()
     z = stats.norm.isf(t.value("factors.whole.msc.pval") / 2.0)
@@ -507,7 +414,7 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    ch : ucmsc_repro.chapter.Chapter
+    ch : ucmsc_repro.book.chapter.Chapter
     card : pandas.DataFrame, optional
         The target table (:func:`target_table`), computed when not given.
 
@@ -531,8 +438,8 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
     Lu et al. 2021; the calibration targets are the ``calibrate=yes`` rows of
     ``data/paper_claims.csv``.
     """
-    from .regression import min_wald_se, wald_se_from_ci
-    from .synthesis_models import interval_center, reported_term
+    from ..stats.logistic import min_wald_se, wald_se_from_ci
+    from .models import interval_center, reported_term
 
     if card is None:
         card = target_table(ch)

@@ -4,12 +4,12 @@ The trial's participant data are not public. The book's default data are a
 synthetic cohort in the data contract, generated so that the book's own
 analysis code reproduces the numbers the paper reports: the roster and the
 baseline are laid out from the reported counts, means and SDs
-(:mod:`ucmsc_repro.synthesis_baseline`), who reaches remission is drawn and the
+(:mod:`ucmsc_repro.synthetic.baseline`), who reaches remission is drawn and the
 baseline covariates are then tuned by numerical optimization so that the
 paper's logistic models come out as reported
-(:mod:`ucmsc_repro.synthesis_models`), and the follow-up is drawn so that
+(:mod:`ucmsc_repro.synthetic.models`), and the follow-up is drawn so that
 remission, C-peptide changes, HbA1c, insulin, insulin-free periods and adverse
-events match the paper (:mod:`ucmsc_repro.synthesis_outcomes`).
+events match the paper (:mod:`ucmsc_repro.synthetic.outcomes`).
 
 Regenerate the committed cohort with ``make synthesize`` (or ``python -m
 ucmsc_repro synthesize --out data/synthetic --seed 20210415``).
@@ -25,18 +25,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .calibration import CLAIMS_PATH, Targets, load_targets
-from .comparisons import compare_categorical, compare_continuous
-from .schema import ADVERSE_EVENTS, SUBJECTS, VISITS
-from .synthesis_baseline import draw_baseline, draw_roster
-from .synthesis_models import (
+from ..data.claims import CLAIMS_PATH
+from ..data.schema import ADVERSE_EVENTS, SUBJECTS, VISITS
+from ..stats.comparisons import compare_categorical, compare_continuous
+from .baseline import draw_baseline, draw_roster
+from .models import (
     arrange_hba1c,
     check_models,
     model_frame,
     search_remitters,
     tune_covariates,
 )
-from .synthesis_outcomes import (
+from .outcomes import (
     choose_remitters,
     cpeptide_categories,
     cpeptide_statements,
@@ -47,6 +47,7 @@ from .synthesis_outcomes import (
     endpoint_frame,
     secondary_checks,
 )
+from .targets import Targets, load_targets
 
 __all__ = ["DEFAULT_SEED", "CELLS_PER_KG", "Cohort", "build_cohort", "synthesize"]
 
@@ -147,7 +148,7 @@ def build_cohort(seed: int = DEFAULT_SEED, targets: Targets | None = None) -> Co
     seed : int
         Seed of every random draw; the same seed gives the same cohort.
     targets : Targets, optional
-        Default: :func:`ucmsc_repro.calibration.load_targets`.
+        Default: :func:`ucmsc_repro.synthetic.targets.load_targets`.
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Synthetic cohort, step 2: tune baseline covariates to the paper's logistic models.
 
-Who reaches remission is drawn first (:func:`ucmsc_repro.synthesis_outcomes.
+Who reaches remission is drawn first (:func:`ucmsc_repro.synthetic.outcomes.
 choose_remitters`); then BMI, baseline HbA1c, baseline fasting C-peptide and
 height (hence weight and the number of cells infused) of the per-protocol
 participants are moved so that the paper's logistic models have the reported
@@ -14,7 +14,7 @@ square roots of the diagonal of ``(X' W X)^-1``. Fixing ``b`` at the reported
 values, the equations become conditions on the covariates ``X``, solved by
 nonlinear least squares (:func:`scipy.optimize.least_squares`) together with
 the other statements of the paper. The result is then measured with the book's
-own functions (:mod:`ucmsc_repro.regression`), which is what counts.
+own functions (:mod:`ucmsc_repro.chapters.factors`), which is what counts.
 """
 
 from __future__ import annotations
@@ -27,18 +27,18 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import special, stats
 
-from .calibration import KNOWN_CONFLICTS, Targets
-from .comparisons import compare_continuous
-from .regression import (
+from ..chapters.factors import (
     MSC_ADJUSTMENT,
     WHOLE_POPULATION_COVARIATES,
-    ModelFitError,
-    logit_table,
     msc_stepwise,
     remitter_comparison,
     responder_characteristics,
 )
-from .synthesis_baseline import bmi_bounds, expected_height_cm, match_moments, weight_from
+from ..core.exceptions import ModelFitError
+from ..stats.comparisons import compare_continuous
+from ..stats.logistic import logit_table
+from .baseline import bmi_bounds, expected_height_cm, match_moments, weight_from
+from .targets import KNOWN_CONFLICTS, Targets
 
 __all__ = [
     "ReportedTerm",
@@ -196,7 +196,7 @@ def model_frame(b: pd.DataFrame, remission: np.ndarray) -> pd.DataFrame:
         ``age_at_onset``, ``dk_or_dka``, ``bmi_kg_m2``, ``hba1c_pct_0``,
         ``fcp_pmol_l_0``, ``msc_cells_total``; one row per per-protocol participant.
 
-    The same values :func:`ucmsc_repro.derive.analysis_table` derives from the
+    The same values :func:`ucmsc_repro.data.derive.analysis_table` derives from the
     written files (baseline visit values, ``msc``, ``male``, cells infused), so
     that the book's model functions can be run on a candidate before any
     file is written.
@@ -958,7 +958,7 @@ def search_remitters(
     alike in age at onset, sex, DK/DKA and duration (Discussion: "there was no
     difference in age of onset, gender, occurrence of DKA, or duration of T1D
     between good and poor responders"; checked with
-    :func:`ucmsc_repro.regression.responder_characteristics`, p >= 0.1).
+    :func:`ucmsc_repro.chapters.factors.responder_characteristics`, p >= 0.1).
     Starting from a set consistent with the models, the covariates then need
     only small moves.
 
@@ -1006,7 +1006,7 @@ def tune_covariates(
     Parameters
     ----------
     b : pandas.DataFrame
-        Baseline table from :func:`ucmsc_repro.synthesis_baseline.draw_baseline`.
+        Baseline table from :func:`ucmsc_repro.synthetic.baseline.draw_baseline`.
     remission : numpy.ndarray
         Planned remission (1/0, NaN outside the per-protocol set).
     t : Targets
@@ -1112,7 +1112,7 @@ def check_models(d: pd.DataFrame, t: Targets) -> dict:
     -------
     dict
         ``numbers`` (all reported model numbers round to the paper's, except
-        the known conflicts of :data:`ucmsc_repro.calibration.KNOWN_CONFLICTS`),
+        the known conflicts of :data:`ucmsc_repro.synthetic.cohort.KNOWN_CONFLICTS`),
         ``selection`` (the forward selection keeps exactly fasting C-peptide
         and cells), ``remitters`` (HbA1c and cells higher in remitters and
         neither significant).

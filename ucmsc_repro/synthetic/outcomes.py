@@ -1,8 +1,8 @@
 """Synthetic cohort, step 3: follow-up visits, insulin-free periods, adverse events.
 
-Given the baseline (:mod:`ucmsc_repro.synthesis_baseline`) and who reaches
+Given the baseline (:mod:`ucmsc_repro.synthetic.baseline`) and who reaches
 remission (chosen before the baseline covariates are tuned, see
-:mod:`ucmsc_repro.synthesis_models`), this module draws what happens after
+:mod:`ucmsc_repro.synthetic.models`), this module draws what happens after
 enrolment: the endpoint C-peptide of each participant (so that remission is
 *derived* from the C-peptide values, never stored), the C-peptide, HbA1c,
 insulin and glucose at every visit, the insulin-free periods and the fevers
@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calibration import Targets
-from .comparisons import compare_continuous, paired_test
-from .derive import analysis_table
-from .settings import AnalysisSettings
-from .synthesis_baseline import match_moments
+from ..core.settings import AnalysisSettings
+from ..data.derive import analysis_table
+from ..stats.comparisons import compare_continuous, paired_test
+from .baseline import match_moments
+from .targets import Targets
 
 __all__ = [
     "VISIT_MONTHS",
@@ -388,7 +388,7 @@ def draw_visits(
     Returns
     -------
     pandas.DataFrame
-        The columns of ``visits.csv`` (:data:`ucmsc_repro.schema.VISITS`).
+        The columns of ``visits.csv`` (:data:`ucmsc_repro.data.schema.VISITS`).
 
     Notes
     -----
@@ -549,7 +549,7 @@ def cpeptide_statements(pp: pd.DataFrame, alpha: float = 0.05) -> dict:
         participants (p >= alpha); the postprandial ratio higher with MSC among
         adult-onset participants (p < alpha), where the mean postprandial
         C-peptide fell in controls and rose with MSC. Tests:
-        :func:`ucmsc_repro.comparisons.compare_continuous`.
+        :func:`ucmsc_repro.stats.comparisons.compare_continuous`.
 
     References
     ----------
@@ -592,7 +592,7 @@ def endpoint_frame(b: pd.DataFrame, endpoint: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``msc``, ``onset`` and ``<fcp|pcp>_pmol_l_<change|ratio>``.
 
-    The same arithmetic as :func:`ucmsc_repro.derive.analysis_table`
+    The same arithmetic as :func:`ucmsc_repro.data.derive.analysis_table`
     (change = endpoint - baseline, ratio = change / baseline), used to screen
     candidates before their visits are built; the accepted cohort is checked
     through the derivation itself (:func:`secondary_checks`).
@@ -625,8 +625,8 @@ def secondary_checks(subjects: pd.DataFrame, visits: pd.DataFrame, alpha=0.05) -
         Candidate tables in the contract's layout.
     alpha : float
 
-    Uses :func:`ucmsc_repro.derive.analysis_table` and the paper's tests from
-    :mod:`ucmsc_repro.comparisons`, as the chapters do.
+    Uses :func:`ucmsc_repro.data.derive.analysis_table` and the paper's tests from
+    :mod:`ucmsc_repro.stats.comparisons`, as the chapters do.
 
     Returns
     -------
