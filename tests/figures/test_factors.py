@@ -8,7 +8,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from ucmsc_repro.chapters import factors as rg
+from ucmsc_repro.chapters import factors_text as ft
 from ucmsc_repro.figures.factors import odds_ratio_forest, remitter_figure
+from ucmsc_repro.stats import logistic as lg
 
 
 def msc_frame(shift: float) -> pd.DataFrame:
@@ -93,7 +95,7 @@ def test_figure_is_the_same_at_every_call():
 
 def test_forest_plot_leaves_out_the_intercept():
     d = msc_frame(15)  # overlapping groups: the logistic fit exists
-    t = rg.logit_table(d.loc[d["msc"] == 1], covariates=["fcp_pmol_l_0"])
+    t = lg.logit_table(d.loc[d["msc"] == 1], covariates=["fcp_pmol_l_0"])
     fig = odds_ratio_forest(t)
     labels = [lab.get_text() for lab in fig.axes[0].get_yticklabels()]
-    assert labels == [rg.TERM_LABELS["fcp_pmol_l_0"]]
+    assert labels == [ft.TERM_LABELS["fcp_pmol_l_0"]]

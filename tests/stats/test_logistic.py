@@ -1,4 +1,4 @@
-"""Tests of ucmsc_repro.chapters.factors against independent references.
+"""Tests of ucmsc_repro.stats.logistic against independent references.
 
 References used (the source is written next to each number):
 
@@ -18,7 +18,6 @@ References used (the source is written next to each number):
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -26,8 +25,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from ucmsc_repro.chapters import factors as rg
-from ucmsc_repro.core.settings import AnalysisSettings
+from ucmsc_repro.core.exceptions import ModelFitError
+from ucmsc_repro.stats import logistic as lg
 
 Z975 = 1.959963984540054  # standard normal 97.5% quantile (printed normal tables: 1.95996)
 
@@ -50,7 +49,7 @@ TABLES = [
 @pytest.mark.parametrize("a,b,c,d", TABLES)
 def test_logit_with_one_binary_covariate_matches_the_2x2_table(a, b, c, d):
     # Wald test, two-sided; n = a + b + c + d (53, 31, 20)
-    t = rg.logit_table(table_frame(a, b, c, d), outcome="y", covariates=["x"])
+    t = lg.logit_table(table_frame(a, b, c, d), outcome="y", covariates=["x"])
     row = t.set_index("term").loc["x"]
     or_hand = (a * d) / (b * c)  # cross-product ratio
     se_hand = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)  # Woolf's SE of log OR
@@ -69,13 +68,13 @@ def test_logit_with_one_binary_covariate_matches_the_2x2_table(a, b, c, d):
 
 def test_paper_remission_table_gives_odds_ratio_253_over_48():
     # hand: (11 * 23) / (16 * 3) = 253 / 48 = 5.2708333...; n = 53
-    t = rg.logit_table(table_frame(11, 16, 3, 23), outcome="y", covariates=["x"])
+    t = lg.logit_table(table_frame(11, 16, 3, 23), outcome="y", covariates=["x"])
     assert float(t.loc[1, "odds_ratio"]) == pytest.approx(5.2708333333, rel=1e-8)
 
 
 def test_confidence_level_follows_alpha():
     # Wald CI at 90%: exp(log OR -/+ 1.644854 * SE); n = 53
-    t = rg.logit_table(
+    t = lg.logit_table(
         table_frame(11, 16, 3, 23), outcome="y", covariates=["x"], alpha=0.10
     )
     se = math.sqrt(1 / 11 + 1 / 16 + 1 / 3 + 1 / 23)
@@ -91,7 +90,7 @@ def test_spector_logit_matches_stata_output():
     # estimates are printed in Greene, Econometric Analysis (logit of GRADE).
     data = sm.datasets.spector.load_pandas()
     d = data.exog.assign(GRADE=data.endog)
-    t = rg.logit_table(d, outcome="GRADE", covariates=["GPA", "TUCE", "PSI"])
+    t = lg.logit_table(d, outcome="GRADE", covariates=["GPA", "TUCE", "PSI"])
     t = t.set_index("term")
     stata_coef = {"GPA": 2.82611297201, "TUCE": 0.0951576702557, "PSI": 2.37868772835}
     stata_se = {"GPA": 1.26294114526, "TUCE": 0.141554207662, "PSI": 1.06456430165}
@@ -111,11 +110,11 @@ def test_spector_likelihood_ratio_matches_stata():
     # 7th digit), hence abs=1e-5.
     data = sm.datasets.spector.load_pandas()
     d = data.exog.assign(GRADE=data.endog)
-    full = rg.fit_logit(d, outcome="GRADE", covariates=["GPA", "TUCE", "PSI"])
-    null = rg.fit_logit(d, outcome="GRADE", covariates=[])
+    full = lg.fit_logit(d, outcome="GRADE", covariates=["GPA", "TUCE", "PSI"])
+    null = lg.fit_logit(d, outcome="GRADE", covariates=[])
     assert full.llf == pytest.approx(-12.8896334653335, abs=1e-5)
     assert null.llf == pytest.approx(-20.5917296966173, abs=1e-8)
-    lr = rg.lr_test(full, null)
+    lr = lg.lr_test(full, null)
     assert lr["statistic"] == pytest.approx(15.4041924625676, abs=2e-5)
     assert lr["dof"] == 3
     assert lr["pval"] == pytest.approx(0.00150187761112892, rel=1e-5)
@@ -134,11 +133,11 @@ def test_lr_statistic_equals_hand_computed_g2_of_the_2x2_table(a, b, c, d):
     )
     ll0 = e * math.log(e / n) + (n - e) * math.log((n - e) / n)
     df = table_frame(a, b, c, d)
-    full = rg.fit_logit(df, outcome="y", covariates=["x"])
-    null = rg.fit_logit(df, outcome="y", covariates=[])
+    full = lg.fit_logit(df, outcome="y", covariates=["x"])
+    null = lg.fit_logit(df, outcome="y", covariates=[])
     assert full.llf == pytest.approx(ll1, rel=1e-9)
     assert null.llf == pytest.approx(ll0, rel=1e-9)
-    lr = rg.lr_test(full, null)
+    lr = lg.lr_test(full, null)
     assert lr["statistic"] == pytest.approx(2 * (ll1 - ll0), rel=1e-8)
     assert lr["pval"] == pytest.approx(stats.chi2.sf(2 * (ll1 - ll0), 1), rel=1e-8)
 
@@ -148,7 +147,7 @@ def test_score_test_of_binary_term_equals_pearson_chi_square(a, b, c, d):
     # score chi-square, 1 df; n = a + b + c + d. Hand: N (ad - bc)^2 / (r1 r2 c1 c2)
     n = a + b + c + d
     pearson = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
-    s = rg.score_test(table_frame(a, b, c, d), outcome="y", added="x")
+    s = lg.score_test(table_frame(a, b, c, d), outcome="y", added="x")
     assert s["statistic"] == pytest.approx(pearson, rel=1e-9)
     assert s["pval"] == pytest.approx(stats.chi2.sf(pearson, 1), rel=1e-9)
     assert s["dof"] == 1
@@ -158,7 +157,7 @@ def test_score_test_of_binary_term_equals_pearson_chi_square(a, b, c, d):
 def test_score_test_for_the_paper_table_is_5_811():
     # hand: 53 * (11*23 - 16*3)^2 / (27 * 26 * 14 * 39) = 53 * 42025 / 383292
     # = 2227325 / 383292 = 5.81103...; n = 53
-    s = rg.score_test(table_frame(11, 16, 3, 23), outcome="y", added="x")
+    s = lg.score_test(table_frame(11, 16, 3, 23), outcome="y", added="x")
     assert s["statistic"] == pytest.approx(2227325 / 383292, rel=1e-9)
 
 
@@ -168,7 +167,7 @@ def test_score_test_of_continuous_term_equals_n_times_r_squared():
     # = 1.75 + 1.25 - 0.75 + 0.25 + 0.25 - 0.75 + 1.25 + 1.75 = 5.0,
     # Sxx = 42, Syy = 2, r^2 = 25 / 84, n r^2 = 8 * 25 / 84 = 2.3809524...
     d = pd.DataFrame({"x": np.arange(1.0, 9.0), "y": [0, 0, 1, 0, 1, 0, 1, 1]})
-    s = rg.score_test(d, outcome="y", added="x")
+    s = lg.score_test(d, outcome="y", added="x")
     assert s["statistic"] == pytest.approx(8 * 25 / 84, rel=1e-9)
 
 
@@ -177,7 +176,7 @@ def test_score_test_with_adjustment_agrees_with_statsmodels_score_test():
     # statsmodels LogitResults.score_test(exog_extra=...)
     data = sm.datasets.spector.load_pandas()
     d = data.exog.assign(GRADE=data.endog)
-    ours = rg.score_test(d, outcome="GRADE", covariates=["GPA", "TUCE"], added="PSI")
+    ours = lg.score_test(d, outcome="GRADE", covariates=["GPA", "TUCE"], added="PSI")
     restricted = sm.Logit(d["GRADE"], sm.add_constant(d[["GPA", "TUCE"]])).fit(disp=0)
     ref = restricted.score_test(exog_extra=d[["PSI"]])
     assert ours["statistic"] == pytest.approx(float(np.ravel(ref.statistic)[0]), rel=1e-8)
@@ -187,7 +186,7 @@ def test_score_test_with_adjustment_agrees_with_statsmodels_score_test():
 def test_score_test_of_two_terms_has_two_degrees_of_freedom():
     data = sm.datasets.spector.load_pandas()
     d = data.exog.assign(GRADE=data.endog)
-    ours = rg.score_test(d, outcome="GRADE", covariates=["GPA"], added=["TUCE", "PSI"])
+    ours = lg.score_test(d, outcome="GRADE", covariates=["GPA"], added=["TUCE", "PSI"])
     restricted = sm.Logit(d["GRADE"], sm.add_constant(d[["GPA"]])).fit(disp=0)
     ref = restricted.score_test(exog_extra=d[["TUCE", "PSI"]])
     assert ours["dof"] == 2
@@ -223,13 +222,13 @@ def test_score_test_of_two_terms_has_two_degrees_of_freedom():
     ],
 )
 def test_degenerate_data_raise_model_fit_error(frame, covariates, match):
-    with pytest.raises(rg.ModelFitError, match=match):
-        rg.logit_table(frame, outcome="y", covariates=covariates)
+    with pytest.raises(ModelFitError, match=match):
+        lg.logit_table(frame, outcome="y", covariates=covariates)
 
 
 def test_outcome_not_coded_0_1_is_refused():
-    with pytest.raises(rg.ModelFitError, match="0/1"):
-        rg.logit_table(
+    with pytest.raises(ModelFitError, match="0/1"):
+        lg.logit_table(
             pd.DataFrame({"y": [0, 2, 1], "x": [1, 2, 3]}), outcome="y", covariates=["x"]
         )
 
@@ -238,7 +237,7 @@ def test_missing_values_are_dropped_listwise():
     d = table_frame(10, 5, 4, 12)
     d.loc[0, "x"] = np.nan
     d["extra"] = 1.0
-    t = rg.logit_table(d, outcome="y", covariates=["x"])
+    t = lg.logit_table(d, outcome="y", covariates=["x"])
     assert int(t["n"].iloc[0]) == 30
     assert int(t["events"].iloc[0]) == 13
 
@@ -263,7 +262,7 @@ def test_stepwise_enters_the_associated_term_and_not_an_orthogonal_one():
     # 2x2 table (10, 5, 4, 12) copied twice with noise = +/-1 (n = 62). Known answer:
     # x enters with score = Pearson chi-square of the doubled table; noise has score 0.
     d = orthogonal_copies(table_frame(10, 5, 4, 12), ["noise"])
-    sw = rg.forward_stepwise(d, outcome="y", candidates=("noise", "x"))
+    sw = lg.forward_stepwise(d, outcome="y", candidates=("noise", "x"))
     assert sw.selected == ("x",)
     a, b, c, dd = 20, 10, 8, 24  # doubled table
     n = a + b + c + dd
@@ -283,7 +282,7 @@ def test_forced_terms_stay_and_are_adjusted_for():
     # forced f = +/-1 orthogonal (n = 124): f stays with OR exactly 1, x's OR is the
     # table's cross-product ratio 10*12/(5*4) = 6, and x's entry score is still Pearson's.
     d = orthogonal_copies(table_frame(10, 5, 4, 12), ["noise", "f"])
-    sw = rg.forward_stepwise(d, outcome="y", candidates=("noise", "x"), forced=("f",))
+    sw = lg.forward_stepwise(d, outcome="y", candidates=("noise", "x"), forced=("f",))
     assert sw.selected == ("x",)
     final = sw.final.set_index("term")
     assert list(final.index) == ["const", "f", "x"]
@@ -298,7 +297,7 @@ def test_nothing_enters_when_no_score_p_is_below_entry_p():
     # hand: Pearson chi2 of the doubled table (20, 10, 8, 24) is
     # 62 * (20*24 - 10*8)^2 / (30 * 32 * 28 * 34) = 9920000 / 913920 = 10.854,
     # p = 0.00099 (chi-square table, 1 df), above entry_p = 0.0005
-    sw = rg.forward_stepwise(
+    sw = lg.forward_stepwise(
         d, outcome="y", candidates=("noise", "x"), entry_p=0.0005, removal_p=0.01
     )
     assert sw.selected == ()
@@ -325,7 +324,7 @@ def test_every_stepwise_decision_agrees_with_statsmodels_tests():
     # statsmodels LogitResults.score_test, removal statistics with 2 (llf1 - llf0)
     # from separately fitted statsmodels Logit models.
     d = _removal_data()
-    sw = rg.forward_stepwise(d, outcome="y", candidates=("a", "b", "c"))
+    sw = lg.forward_stepwise(d, outcome="y", candidates=("a", "b", "c"))
     acts = sw.steps.loc[sw.steps["action"] != "forced"]
     assert "remove" in set(acts["action"])  # the data were built to exercise removal
     model: list[str] = []
@@ -367,284 +366,10 @@ def test_every_stepwise_decision_agrees_with_statsmodels_tests():
 
 def test_entry_p_must_be_below_removal_p():
     with pytest.raises(ValueError, match="PIN < POUT"):
-        rg.forward_stepwise(
+        lg.forward_stepwise(
             table_frame(10, 5, 4, 12),
             outcome="y",
             candidates=("x",),
             entry_p=0.1,
             removal_p=0.1,
         )
-
-
-# --- chapter functions ------------------------------------------------------------
-
-
-def cohort(seed: int = 3, n_msc: int = 27, n_control: int = 26) -> pd.DataFrame:
-    """A per-protocol-like table with the columns the chapter uses."""
-    rng = np.random.default_rng(seed)
-    n = n_msc + n_control
-    msc = np.r_[np.ones(n_msc), np.zeros(n_control)]
-    weight = rng.normal(50, 12, n)
-    d = pd.DataFrame(
-        {
-            "msc": msc.astype(int),
-            "age_years": rng.normal(25, 12, n).clip(8, 55),
-            "male": rng.integers(0, 2, n),
-            "duration_months": rng.uniform(0, 24, n),
-            "bmi_kg_m2": rng.normal(19, 3, n),
-            "hba1c_pct_0": rng.normal(9.5, 2.5, n),
-            "fcp_pmol_l_0": rng.normal(250, 90, n).clip(100, None),
-            "msc_cells_total": np.where(msc == 1, 2 * weight, np.nan),
-            "weight_kg": weight,
-            "infusions_received": np.where(msc == 1, 2, 0),
-            "dk_or_dka": rng.integers(0, 2, n),
-        }
-    )
-    d["age_at_onset"] = d["age_years"] - d["duration_months"] / 12
-    lp = -1.5 + 1.6 * msc - 0.006 * (d["fcp_pmol_l_0"] - 250)
-    d["remission"] = (rng.uniform(size=n) < 1 / (1 + np.exp(-lp))).astype(float)
-    return d
-
-
-def test_whole_population_model_uses_the_documented_covariates():
-    d = cohort()
-    t = rg.whole_population_model(d)
-    assert list(t["term"]) == ["const", *rg.WHOLE_POPULATION_COVARIATES]
-    ref = sm.Logit(
-        d["remission"], sm.add_constant(d[list(rg.WHOLE_POPULATION_COVARIATES)])
-    ).fit(disp=0)
-    assert t.set_index("term").loc["msc", "odds_ratio"] == pytest.approx(
-        math.exp(ref.params["msc"]), rel=1e-6
-    )
-    assert int(t["n"].iloc[0]) == 53
-
-
-def test_msc_stepwise_uses_only_the_msc_arm_and_forces_the_adjustment_set():
-    d = cohort()
-    sw = rg.msc_stepwise(d)
-    assert sw.n == 27
-    terms = list(sw.final["term"])
-    assert terms[: 1 + len(rg.MSC_ADJUSTMENT)] == ["const", *rg.MSC_ADJUSTMENT]
-    assert set(terms[1 + len(rg.MSC_ADJUSTMENT) :]) == set(sw.selected)
-    assert set(sw.selected) <= set(rg.MSC_CANDIDATES)
-
-
-def test_remitter_comparison_matches_a_hand_computed_t_test():
-    # Student's t test, two-sided, n = 3 + 3. Hand: remitters 1, 2, 3 (mean 2, SD 1),
-    # non-remitters 4, 5, 6 (mean 5, SD 1); pooled SD 1, t = -3 / sqrt(2/3) = -3.6742,
-    # df 4, two-sided p = 2 * P(T4 > 3.6742) = 0.02131 (t table, df 4).
-    d = pd.DataFrame(
-        {
-            "msc": [1, 1, 1, 1, 1, 1, 0],
-            "remission": [1, 1, 1, 0, 0, 0, 1],
-            "v": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 100.0],
-        }
-    )
-    r = rg.remitter_comparison(d, variables=["v"]).iloc[0]
-    assert r["mean_remission"] == 2.0 and r["mean_no_remission"] == 5.0
-    assert r["diff"] == -3.0
-    assert r["sem_remission"] == pytest.approx(1 / math.sqrt(3))
-    assert r["n_remission"] == 3 and r["n_no_remission"] == 3
-    assert r["test"].startswith("Student's t test")
-    assert r["statistic"] == pytest.approx(-3 / math.sqrt(2 / 3), rel=1e-9)
-    assert r["pval"] == pytest.approx(0.02131, abs=5e-5)
-
-
-def test_min_wald_se_is_a_lower_bound_of_fitted_standard_errors():
-    d = cohort(seed=5)
-    for cov in (["fcp_pmol_l_0"], ["fcp_pmol_l_0", "age_years", "bmi_kg_m2"]):
-        t = rg.logit_table(d, covariates=cov).set_index("term")
-        assert t.loc["fcp_pmol_l_0", "se"] >= rg.min_wald_se(d["fcp_pmol_l_0"])
-    # scaling the unit by 10 scales the bound by 10
-    x = d["msc_cells_total"].dropna()
-    assert rg.min_wald_se(x / 10) == pytest.approx(10 * rg.min_wald_se(x))
-
-
-def test_wald_se_from_the_papers_cell_interval():
-    # hand: (ln 1.280 - ln 1.017) / (2 * 1.959964) = (0.2468601 - 0.0168571) / 3.919928
-    # = 0.0586754
-    assert rg.wald_se_from_ci(1.017, 1.280) == pytest.approx(0.0586754, abs=1e-6)
-
-
-def fake_chapter(data: pd.DataFrame, alpha: float = 0.05):
-    return SimpleNamespace(pp=data, settings=AnalysisSettings(alpha=alpha))
-
-
-def test_results_hold_the_planned_keys():
-    res = rg.results(fake_chapter(cohort())).set_index("key")
-    assert list(res.columns) == ["value", "ci_low", "ci_high", "method", "n"]
-    for term in rg.WHOLE_POPULATION_COVARIATES:
-        assert np.isfinite(res.loc[f"factors.whole.{term}.or", "ci_low"])
-        assert f"factors.whole.{term}.pval" in res.index
-    for v in rg.REMITTER_VARIABLES:
-        for g in ("remission", "no_remission"):
-            for s in ("mean", "sem", "n", "sd"):
-                assert f"factors.msc_remitters.{v}.{g}.{s}" in res.index
-        assert f"factors.msc_remitters.{v}.pval" in res.index
-        assert f"factors.msc_remitters.{v}.diff" in res.index
-    for c in rg.MSC_CANDIDATES:
-        assert res.loc[f"factors.stepwise.{c}.selected", "value"] in (0.0, 1.0)
-        assert f"factors.stepwise.{c}.pval_score" in res.index
-    for t in rg.MSC_ADJUSTMENT:
-        assert f"factors.stepwise.{t}.or" in res.index
-    assert res.loc["factors.whole.model.n", "value"] == 53
-    assert res.loc["factors.stepwise.model.n", "value"] == 27
-
-
-def test_results_confidence_intervals_narrow_with_larger_alpha():
-    d = cohort()
-    r05 = rg.results(fake_chapter(d, 0.05)).set_index("key")
-    r10 = rg.results(fake_chapter(d, 0.10)).set_index("key")
-    k = "factors.whole.msc.or"
-    assert r10.loc[k, "value"] == pytest.approx(r05.loc[k, "value"])
-    assert r10.loc[k, "ci_low"] > r05.loc[k, "ci_low"]
-    assert r10.loc[k, "ci_high"] < r05.loc[k, "ci_high"]
-
-
-def test_results_follow_the_outcome():
-    d = cohort()
-    flipped = d.assign(remission=1 - d["remission"])
-    a = rg.results(fake_chapter(d)).set_index("key")
-    b = rg.results(fake_chapter(flipped)).set_index("key")
-    # flipping the outcome inverts every odds ratio of the whole-population model
-    assert b.loc["factors.whole.msc.or", "value"] == pytest.approx(
-        1 / a.loc["factors.whole.msc.or", "value"], rel=1e-6
-    )
-
-
-def test_responder_characteristics_use_t_test_and_fisher_as_the_paper_names():
-    # n = 4 + 4 MSC recipients (the control row is ignored). Hand, binary "male":
-    # remitters 3/4 (75%), non-remitters 1/4 (25%); expected counts 2 < 5, so
-    # Fisher's exact test, two-sided p = 0.4857 (= 34/70: hypergeometric tables
-    # with probability <= P(observed) = 16/70, i.e. 3-1 and 1-3 (16/70 each) and
-    # 4-0 and 0-4 (1/70 each)).
-    d = pd.DataFrame(
-        {
-            "msc": [1] * 8 + [0],
-            "remission": [1, 1, 1, 1, 0, 0, 0, 0, 1],
-            "male": [1, 1, 1, 0, 1, 0, 0, 0, 1],
-            "age_at_onset": [20.0, 22, 24, 26, 30, 32, 34, 36, 99],
-        }
-    )
-    t = rg.responder_characteristics(
-        d, variables=(("male", "binary"), ("age_at_onset", "continuous"))
-    ).set_index("variable")
-    assert t.loc["male", "summary_remission"] == 75.0
-    assert t.loc["male", "summary_no_remission"] == 25.0
-    assert t.loc["male", "test"].startswith("Fisher")
-    assert t.loc["male", "pval"] == pytest.approx(34 / 70, rel=1e-9)
-    # continuous: means 23 and 33 (hand), Student's t with pooled SD sqrt(20/3)
-    assert t.loc["age_at_onset", "summary_remission"] == 23.0
-    se = math.sqrt(20 / 3) * math.sqrt(1 / 4 + 1 / 4)
-    assert t.loc["age_at_onset", "statistic"] == pytest.approx(-10 / se, rel=1e-9)
-    assert int(t.loc["age_at_onset", "n_remission"]) == 4
-
-
-def test_cell_dose_divides_total_by_infusions_and_weight():
-    # hand: 120 / 2 / 60 = 1.0 and 100 / 2 / 40 = 1.25 -> mean 1.125 (n = 2)
-    d = pd.DataFrame(
-        {
-            "msc": [1, 1, 0],
-            "msc_cells_total": [120.0, 100.0, np.nan],
-            "infusions_received": [2, 2, 0],
-            "weight_kg": [60.0, 40.0, 50.0],
-        }
-    )
-    dose = rg.cell_dose(d)
-    assert dose["n"] == 2
-    assert dose["mean"] == pytest.approx(1.125)
-
-
-def test_paper_interval_reads_the_claims_file(tmp_path):
-    path = tmp_path / "claims.csv"
-    pd.DataFrame(
-        {
-            "key": ["x.or", "x.or.ci_low", "x.or.ci_high"],
-            "reported": [2.0, 1.5, 3.5],
-            "relation": ["eq", "eq", "eq"],
-        }
-    ).to_csv(path, index=False)
-    assert rg.paper_interval("x.or", path=path) == (1.5, 3.5)
-    with pytest.raises(KeyError):
-        rg.paper_interval("y.or", path=path)
-
-
-def test_display_table_rounds_only_for_display():
-    t = rg.logit_table(table_frame(11, 16, 3, 23), outcome="y", covariates=["x"])
-    shown = rg.display_table(t)
-    assert list(shown.columns) == ["B", "SE", "OR", "95% CI", "Wald p"]
-    assert shown.iloc[1]["OR"] == "5.271"  # 253 / 48 = 5.27083
-    assert shown.loc["Intercept", "OR"] == ""
-
-
-def test_every_number_in_the_chapter_prose_is_computed():
-    # every {glue:text}`key` of notebooks/07_remission_factors.ipynb is a key of
-    # results(ch) or of chapter_texts(...) on the embedded data
-    import re
-
-    import nbformat
-
-    from ucmsc_repro.book.chapter import open_chapter
-    from ucmsc_repro.core.paths import NOTEBOOKS
-
-    ch = open_chapter("factors", show_banner=False, glue=False)
-    res = rg.results(ch)
-    texts = rg.chapter_texts(
-        res,
-        whole=rg.whole_population_model(ch.pp, errors="missing"),
-        comparison=rg.remitter_comparison(ch.pp),
-        stepwise=rg.msc_stepwise(ch.pp),
-        alpha=ch.settings.alpha,
-    )
-    known = set(res["key"]) | set(texts)
-    known |= {f"{k}.ci_low" for k in res.loc[res["ci_low"].notna(), "key"]}
-    known |= {f"{k}.ci_high" for k in res.loc[res["ci_high"].notna(), "key"]}
-    nb = nbformat.read(NOTEBOOKS / "07_remission_factors.ipynb", as_version=4)
-    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    roles = re.findall(r"\{glue:text\}`([^`]*)`", prose)
-    malformed = [r for r in roles if not re.fullmatch(r"[\w.]+(:\.\d+f)?", r)]
-    assert not malformed
-    used = {r.split(":")[0] for r in roles}
-    assert used, "the chapter glues no number"
-    assert used <= known, sorted(used - known)
-
-
-def test_unit_sentence_flips_when_the_implied_se_is_below_a_bound():
-    assert rg.unit_sentence(0.05, 0.01, 0.1).endswith("impossible with a unit of 10⁷ cells")
-    assert rg.unit_sentence(0.5, 0.01, 0.1).endswith("compatible with a unit of 10⁷ cells")
-
-
-def separated_cohort() -> pd.DataFrame:
-    # every MSC recipient remits and no control does: the arm separates the outcome
-    d = cohort()
-    return d.assign(remission=d["msc"].astype(float))
-
-
-def test_whole_model_on_separated_data_raises_by_default_and_reports_on_request():
-    d = separated_cohort()
-    with pytest.raises(rg.ModelFitError):
-        rg.whole_population_model(d)
-    t = rg.whole_population_model(d, errors="missing")
-    assert list(t["term"]) == ["const", *rg.WHOLE_POPULATION_COVARIATES]
-    assert t["odds_ratio"].isna().all()
-    assert "separat" in t.attrs["error"]
-    assert rg.display_table(t)["Estimate"].eq("not estimable").all()
-
-
-def test_chapter_results_say_why_a_model_is_not_estimable():
-    res = rg.results(fake_chapter(separated_cohort())).set_index("key")
-    assert np.isnan(res.loc["factors.whole.msc.or", "value"])
-    assert "not estimable" in res.loc["factors.whole.msc.or", "method"]
-    # within the MSC arm every recipient remits: the outcome has a single value
-    assert np.isnan(res.loc["factors.stepwise.fcp_pmol_l_0.selected", "value"])
-    assert np.isnan(res.loc["factors.msc_remitters.fcp_pmol_l_0.pval", "value"])
-    sw = rg.msc_stepwise(separated_cohort(), errors="missing")
-    assert "single value" in sw.error
-    assert rg.selection_sentence(sw).startswith("The forward selection could not")
-
-
-def test_groups_too_small_are_not_tested():
-    d = pd.DataFrame({"msc": [1, 1, 1], "remission": [1, 0, 0], "v": [1.0, 2.0, 3.0]})
-    r = rg.remitter_comparison(d, variables=["v"]).iloc[0]
-    assert r["test"].startswith("not tested")
-    assert np.isnan(r["pval"])
