@@ -1,4 +1,5 @@
-"""Tests of ucmsc_repro.reproduction.audit against hand computations written out below."""
+"""Tests of ucmsc_repro.reproduction.audit and of stats.printed, its arithmetic, against
+hand computations written out below."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import math
 from fractions import Fraction
 
 import pytest
+from scipy import stats
 
 from ucmsc_repro.data.claims import read_claims
 from ucmsc_repro.reproduction import audit
+from ucmsc_repro.stats import printed
 
 
 def _phi(x: float) -> float:
@@ -17,8 +20,8 @@ def _phi(x: float) -> float:
 
 
 def test_printed_interval_is_half_a_unit_of_the_last_digit_each_side():
-    assert audit.printed_interval("0.041") == (Fraction(405, 10000), Fraction(415, 10000))
-    assert audit.printed_interval("62") == (Fraction(123, 2), Fraction(125, 2))
+    assert printed.printed_interval("0.041") == (Fraction(405, 10000), Fraction(415, 10000))
+    assert printed.printed_interval("62") == (Fraction(123, 2), Fraction(125, 2))
 
 
 @pytest.mark.parametrize(
@@ -33,7 +36,7 @@ def test_printed_interval_is_half_a_unit_of_the_last_digit_each_side():
     ],
 )
 def test_matches_printed(value, text, expected):
-    assert audit.matches_printed(value, text) is expected
+    assert printed.matches_printed(value, text) is expected
 
 
 @pytest.mark.parametrize(
@@ -50,11 +53,11 @@ def test_matches_printed(value, text, expected):
     ],
 )
 def test_grim_lists_the_counts_that_print_as_the_percentage(pct, n, counts):
-    assert audit.grim_percent(pct, n) == counts
+    assert printed.grim_percent(pct, n) == counts
 
 
 def test_spss_chi_square_table_matches_hand_formulas_for_11_of_27_versus_3_of_26():
-    t = audit.spss_chi_square_table(11, 27, 3, 26).set_index("test")
+    t = printed.spss_chi_square_table(11, 27, 3, 26).set_index("test")
     a, b, c, d = 11, 16, 3, 23
     n = a + b + c + d
     margins = (a + b) * (c + d) * (a + c) * (b + d)  # 27 * 26 * 14 * 39 = 383292
@@ -105,7 +108,7 @@ def test_wald_p_from_ci_follows_the_log_scale_formula(est, lo, hi):
     # p = 0.0246.
     se = (math.log(hi) - math.log(lo)) / (2 * 1.959963984540054)
     z = math.log(est) / se
-    r = audit.wald_from_ci(est, lo, hi)
+    r = printed.wald_from_ci(est, lo, hi)
     assert r["se"] == pytest.approx(se)
     assert r["z"] == pytest.approx(z)
     assert r["pval"] == pytest.approx(2 * (1 - _phi(abs(z))))
@@ -114,12 +117,12 @@ def test_wald_p_from_ci_follows_the_log_scale_formula(est, lo, hi):
 
 def test_wald_from_ci_for_msc_cells_gives_the_hand_value():
     # hand computation in the previous test's comment: p = 0.0246
-    assert round(audit.wald_from_ci(1.141, 1.017, 1.280)["pval"], 4) == 0.0246
+    assert round(printed.wald_from_ci(1.141, 1.017, 1.280)["pval"], 4) == 0.0246
 
 
 def test_wald_p_range_brackets_the_central_value_and_widens_with_rounding():
-    p_min, p_max = audit.wald_p_range("1.141", "1.017", "1.280")
-    central = audit.wald_from_ci(1.141, 1.017, 1.280)["pval"]
+    p_min, p_max = printed.wald_p_range("1.141", "1.017", "1.280")
+    central = printed.wald_from_ci(1.141, 1.017, 1.280)["pval"]
     assert p_min < central < p_max
     # corner by hand: estimate 1.1415, CI 1.0165-1.2805 (widest CI, largest effect)
     se = (math.log(1.2805) - math.log(1.0165)) / (2 * 1.959963984540054)
@@ -130,20 +133,20 @@ def test_wald_p_range_brackets_the_central_value_and_widens_with_rounding():
 @pytest.mark.parametrize("p", [0.001, 0.0159, 0.041, 0.05, 0.3])
 def test_observed_power_from_p_is_the_z_test_formula(p):
     # z = Phi^-1(1 - p/2); power = Phi(z - 1.96) + Phi(-z - 1.96)
-    z = audit.stats.norm.isf(p / 2)
+    z = stats.norm.isf(p / 2)
     za = 1.959963984540054
-    assert audit.observed_power_from_p(p) == pytest.approx(_phi(z - za) + _phi(-z - za))
+    assert printed.observed_power_from_p(p) == pytest.approx(_phi(z - za) + _phi(-z - za))
 
 
 def test_observed_power_is_one_half_at_p_equal_alpha():
     # p = 0.05: z = 1.96, power = Phi(0) + Phi(-3.92) = 0.5 + 4.4e-5
-    assert audit.observed_power_from_p(0.05) == pytest.approx(0.5 + _phi(-3.919928))
+    assert printed.observed_power_from_p(0.05) == pytest.approx(0.5 + _phi(-3.919928))
 
 
 @pytest.mark.parametrize("power", [0.3, 0.533, 0.684, 0.9])
 def test_p_from_observed_power_inverts_the_power_formula(power):
-    p = audit.p_from_observed_power(power)
-    assert audit.observed_power_from_p(p) == pytest.approx(power, abs=1e-9)
+    p = printed.p_from_observed_power(power)
+    assert printed.observed_power_from_p(p) == pytest.approx(power, abs=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -156,14 +159,14 @@ def test_p_from_observed_power_inverts_the_power_formula(power):
     ],
 )
 def test_or_to_risk_ratio_is_zhang_and_yu(odds_ratio, p0, rr):
-    assert audit.or_to_risk_ratio(odds_ratio, p0) == pytest.approx(rr)
+    assert printed.or_to_risk_ratio(odds_ratio, p0) == pytest.approx(rr)
 
 
 def test_max_sd_is_attained_by_values_at_both_ends():
     # [0, 0, 24, 24]: mean 12, sample SD = sqrt(4 * 144 / 3) = sqrt(192)
-    assert audit.max_sd_for_range(12, 0, 24, 4) == pytest.approx(math.sqrt(192))
+    assert printed.max_sd_for_range(12, 0, 24, 4) == pytest.approx(math.sqrt(192))
     with pytest.raises(ValueError):
-        audit.max_sd_for_range(30, 0, 24, 4)
+        printed.max_sd_for_range(30, 0, 24, 4)
 
 
 @pytest.fixture(scope="module")
