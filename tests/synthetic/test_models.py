@@ -15,16 +15,13 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ucmsc_repro.reproduction.scorecard import round_half_up
-from ucmsc_repro.synthetic.models import (
+from ucmsc_repro.synthetic.model_terms import (
     ReportedTerm,
-    _logit_parts,
-    _row_updates,
-    _t_stat,
-    _t_updates,
     interval_center,
     model_frame,
     reported_term,
 )
+from ucmsc_repro.synthetic.surrogate import _logit_parts, _row_updates, _t_stat, _t_updates
 from ucmsc_repro.synthetic.targets import load_targets
 
 

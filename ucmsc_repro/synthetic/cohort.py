@@ -439,7 +439,7 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
     ``data/paper_claims.csv``.
     """
     from ..stats.logistic import min_wald_se, wald_se_from_ci
-    from .models import interval_center, reported_term
+    from .model_terms import interval_center, reported_term
 
     if card is None:
         card = target_table(ch)

@@ -29,10 +29,10 @@ from ..data.claims import CLAIMS_PATH
 from ..data.schema import ADVERSE_EVENTS, SUBJECTS, VISITS
 from ..stats.comparisons import compare_categorical, compare_continuous
 from .baseline import draw_baseline, draw_roster
+from .model_terms import model_frame
 from .models import (
     arrange_hba1c,
     check_models,
-    model_frame,
     search_remitters,
     tune_covariates,
 )
