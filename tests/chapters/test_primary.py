@@ -12,6 +12,7 @@ import pytest
 
 from ucmsc_repro.book.chapter import open_chapter
 from ucmsc_repro.chapters import primary as rm
+from ucmsc_repro.chapters import primary_text as rmt
 from ucmsc_repro.core.settings import AnalysisSettings
 from ucmsc_repro.figures.primary import insulin_free_timeline, remission_figure
 from ucmsc_repro.stats.power import power_table
@@ -317,7 +318,7 @@ def test_chapter_texts_say_which_test_prints_as_the_papers_p_value():
     res = rm.results(_fake_chapter(_trial_like()))
     tests = rm.significance_tests(11, 27, 3, 26)
     power = power_table(11, 27, 3, 26)
-    texts = rm.chapter_texts(res, tests=tests, power=power)
+    texts = rmt.chapter_texts(res, tests=tests, power=power)
     paper_p = texts["primary.text.paper_pval"]  # as printed in the paper (claims file)
     assert (
         texts["primary.text.pval_match"] == f"none of the three tests gives p = {paper_p}"
@@ -326,7 +327,7 @@ def test_chapter_texts_say_which_test_prints_as_the_papers_p_value():
     # a test whose p-value rounds (half up, 3 decimals) to the paper's value is named
     fake = tests.copy()
     fake.loc[fake["key"].eq("pval_fisher"), "pval"] = float(paper_p) - 0.0004
-    texts = rm.chapter_texts(res, tests=fake, power=power)
+    texts = rmt.chapter_texts(res, tests=fake, power=power)
     assert texts["primary.text.pval_match"].startswith("Fisher's exact test")
     assert texts["primary.text.ci_level"] == "95%"
 
@@ -336,4 +337,4 @@ def test_chapter_texts_say_which_test_prints_as_the_papers_p_value():
     [(0.0405, "0.041", 3, True), (0.04049, "0.041", 3, False), (68.48, "68.4", 1, False)],
 )
 def test_rounding_to_the_printed_precision_is_half_up(value, reported, digits, expected):
-    assert rm._rounds_to(value, reported, digits) is expected
+    assert rmt._rounds_to(value, reported, digits) is expected

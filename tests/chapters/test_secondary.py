@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ucmsc_repro.chapters import secondary as tr
+from ucmsc_repro.chapters import secondary_text as trt
 from ucmsc_repro.core.settings import AnalysisSettings
 from ucmsc_repro.data.derive import MEASURES, analysis_table
 
@@ -336,13 +337,13 @@ def test_display_tables_show_no_participant_identifier():
     ch = _chapter()
     long = tr.visit_long(ch.pp, ch.data.visits)
     shown = [
-        tr.visit_display(
+        trt.visit_display(
             tr.visit_summary(long, measure="hba1c_pct"),
             tr.paired_by_visit(long, measure="hba1c_pct"),
             measure="hba1c_pct",
         ),
-        tr.comparison_display(tr.cpeptide_table(ch.pp)),
-        tr.rose_display(tr.rose_counts(ch.pp)),
+        trt.comparison_display(tr.cpeptide_table(ch.pp)),
+        trt.rose_display(tr.rose_counts(ch.pp)),
     ]
     ids = set(ch.pp["subject_id"])
     for frame in shown:
