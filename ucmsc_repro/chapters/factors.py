@@ -33,6 +33,7 @@ from ..core.results_table import results_frame
 from ..stats.comparisons import compare_categorical, compare_continuous, describe
 from ..stats.logistic import (
     StepwiseResult,
+    forced_steps,
     forward_stepwise,
     logit_table,
     min_wald_se,
@@ -198,17 +199,7 @@ def msc_stepwise(
         if errors == "raise":
             raise
         final = missing_table(msc, outcome, MSC_ADJUSTMENT, str(err))
-        forced_rows = [
-            {
-                "step": 0,
-                "action": "forced",
-                "term": t,
-                "statistic": float("nan"),
-                "pval": float("nan"),
-                "test": "entered in block 1",
-            }
-            for t in MSC_ADJUSTMENT
-        ]
+        forced_rows = forced_steps(MSC_ADJUSTMENT)
         return StepwiseResult(
             steps=pd.DataFrame(forced_rows),
             final=final,

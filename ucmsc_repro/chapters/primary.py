@@ -242,30 +242,29 @@ def effect_measures(
         rr = p1 / p2
         odds = (x1 * (n2 - x2)) / ((n1 - x1) * x2)
         rr_method, or_method, note = "log", "logit", ""
-    lo, hi = confint_proportions_2indep(
-        x1, n1, x2, n2, method=rr_method, compare="ratio", alpha=alpha
+    ratios = (
+        ("risk_ratio", rr, rr_method, "ratio", f"ratio of proportions; {conf}: log (Katz)"),
+        (
+            "odds_ratio",
+            odds,
+            or_method,
+            "odds-ratio",
+            f"ratio of odds; {conf}: logit (Woolf)",
+        ),
     )
-    rows.append(
-        {
-            "measure": "risk_ratio",
-            "estimate": float(rr),
-            "ci_low": float(lo),
-            "ci_high": float(hi),
-            "method": f"ratio of proportions; {conf}: log (Katz){note}",
-        }
-    )
-    lo, hi = confint_proportions_2indep(
-        x1, n1, x2, n2, method=or_method, compare="odds-ratio", alpha=alpha
-    )
-    rows.append(
-        {
-            "measure": "odds_ratio",
-            "estimate": float(odds),
-            "ci_low": float(lo),
-            "ci_high": float(hi),
-            "method": f"ratio of odds; {conf}: logit (Woolf){note}",
-        }
-    )
+    for measure, estimate, method, compare, label in ratios:
+        lo, hi = confint_proportions_2indep(
+            x1, n1, x2, n2, method=method, compare=compare, alpha=alpha
+        )
+        rows.append(
+            {
+                "measure": measure,
+                "estimate": float(estimate),
+                "ci_low": float(lo),
+                "ci_high": float(hi),
+                "method": label + note,
+            }
+        )
     return pd.DataFrame(rows)
 
 

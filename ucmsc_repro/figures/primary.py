@@ -136,6 +136,19 @@ def remission_figure(data: pd.DataFrame, *, alpha: float = 0.05) -> Figure:
     return fig
 
 
+def _mark_label(ax, text: str, x: float, y: float) -> None:
+    """A small label just right of a vertical mark (infusion, endpoint)."""
+    ax.annotate(
+        text,
+        (x, y),
+        ha="left",
+        va="center",
+        fontsize=8,
+        xytext=(3, 0),
+        textcoords="offset points",
+    )
+
+
 def insulin_free_timeline(
     data: pd.DataFrame,
     *,
@@ -194,25 +207,9 @@ def insulin_free_timeline(
     for k, m in enumerate(infusion_months, start=1):
         ax.axvline(m, color="0.4", linestyle="--", linewidth=1)
         ax.plot([m], [0.35], marker="^", color="black", markersize=7, clip_on=False)
-        ax.annotate(
-            f"infusion {k}",
-            (m, n + 0.75),
-            ha="left",
-            va="center",
-            fontsize=8,
-            xytext=(3, 0),
-            textcoords="offset points",
-        )
+        _mark_label(ax, f"infusion {k}", m, n + 0.75)
     ax.axvline(endpoint_month, color="black", linestyle=":", linewidth=1.2)
-    ax.annotate(
-        "endpoint",
-        (endpoint_month, n + 0.75),
-        ha="left",
-        va="center",
-        fontsize=8,
-        xytext=(3, 0),
-        textcoords="offset points",
-    )
+    _mark_label(ax, "endpoint", endpoint_month, n + 0.75)
     if n == 0:
         ax.text(
             (right - 1) / 2,

@@ -32,6 +32,7 @@ __all__ = [
     "score_test",
     "lr_test",
     "forward_stepwise",
+    "forced_steps",
     "min_wald_se",
     "wald_se_from_ci",
 ]
@@ -399,6 +400,21 @@ def lr_test(full: LogitFit, reduced: LogitFit) -> dict:
     }
 
 
+def forced_steps(forced) -> list[dict]:
+    """The step rows of terms forced into every model (SPSS's block 1), no test run."""
+    return [
+        {
+            "step": 0,
+            "action": "forced",
+            "term": t,
+            "statistic": float("nan"),
+            "pval": float("nan"),
+            "test": "entered in block 1",
+        }
+        for t in forced
+    ]
+
+
 def forward_stepwise(
     data: pd.DataFrame,
     *,
@@ -470,17 +486,7 @@ def forward_stepwise(
     def fit(terms):
         return fit_logit(d, outcome=outcome, covariates=(*forced, *terms))
 
-    steps = [
-        {
-            "step": 0,
-            "action": "forced",
-            "term": t,
-            "statistic": float("nan"),
-            "pval": float("nan"),
-            "test": "entered in block 1",
-        }
-        for t in forced
-    ]
+    steps = forced_steps(forced)
     entry_rows = []
     current: list[str] = []
     current_fit = fit(current)

@@ -51,12 +51,9 @@ def _sigmas(p1, n1, p2, n2) -> tuple[float, float]:
     return sigma0, sigma1
 
 
-def power_pooled_z(
-    p1: float, n1: float, p2: float, n2: float, *, alpha: float = 0.05
-) -> float:
-    """Power of the two-sided z test with the pooled variance under H0.
-
-    Parameters
+#: The Parameters section every normal-approximation ``power_*`` function shares
+#: (filled into their docstrings by :func:`_shared_parameters`).
+_PARAMETERS = """Parameters
     ----------
     p1, p2 : float
         True (here: observed) proportions of group 1 and group 2.
@@ -67,7 +64,31 @@ def power_pooled_z(
 
     Returns
     -------
-    float
+    float"""
+
+
+def _shared_parameters(fn):
+    """Write the shared Parameters and Returns headings into ``fn``'s docstring."""
+    fn.__doc__ = fn.__doc__.replace("%(parameters)s", _PARAMETERS)
+    return fn
+
+
+def _checked_sigmas(p1, n1, p2, n2, alpha) -> tuple[float, float] | None:
+    """Check the arguments; the SDs of p1 - p2 (see :func:`_sigmas`), None if one is 0."""
+    _check(p1, n1, p2, n2, alpha)
+    sigma0, sigma1 = _sigmas(p1, n1, p2, n2)
+    if sigma0 == 0 or sigma1 == 0:
+        return None
+    return sigma0, sigma1
+
+
+@_shared_parameters
+def power_pooled_z(
+    p1: float, n1: float, p2: float, n2: float, *, alpha: float = 0.05
+) -> float:
+    """Power of the two-sided z test with the pooled variance under H0.
+
+    %(parameters)s
         Power, a probability in [0, 1]; NaN when a variance is 0.
 
     Notes
@@ -95,10 +116,10 @@ def power_pooled_z(
     >>> round(power_pooled_z(11 / 27, 27, 3 / 26, 26), 4)
     0.6848
     """
-    _check(p1, n1, p2, n2, alpha)
-    sigma0, sigma1 = _sigmas(p1, n1, p2, n2)
-    if sigma0 == 0 or sigma1 == 0:
+    sigmas = _checked_sigmas(p1, n1, p2, n2, alpha)
+    if sigmas is None:
         return float("nan")
+    sigma0, sigma1 = sigmas
     res = power_proportions_2indep(
         abs(p1 - p2),
         min(p1, p2),
@@ -110,23 +131,13 @@ def power_pooled_z(
     return float(res.power)
 
 
+@_shared_parameters
 def power_pooled_z_cc(
     p1: float, n1: float, p2: float, n2: float, *, alpha: float = 0.05
 ) -> float:
     """Power of the two-sided pooled z test with a continuity correction (Fleiss).
 
-    Parameters
-    ----------
-    p1, p2 : float
-        True (here: observed) proportions of group 1 and group 2.
-    n1, n2 : float
-        Group sizes.
-    alpha : float
-        Two-sided significance level.
-
-    Returns
-    -------
-    float
+    %(parameters)s
         Power in [0, 1]; NaN when a variance is 0.
 
     Notes
@@ -152,10 +163,10 @@ def power_pooled_z_cc(
     >>> round(power_pooled_z_cc(11 / 27, 27, 3 / 26, 26), 4)
     0.559
     """
-    _check(p1, n1, p2, n2, alpha)
-    sigma0, sigma1 = _sigmas(p1, n1, p2, n2)
-    if sigma0 == 0 or sigma1 == 0:
+    sigmas = _checked_sigmas(p1, n1, p2, n2, alpha)
+    if sigmas is None:
         return float("nan")
+    sigma0, sigma1 = sigmas
     d = abs(p1 - p2)
     c = 0.5 * (1 / n1 + 1 / n2)
     z = stats.norm.isf(alpha / 2)
@@ -164,23 +175,13 @@ def power_pooled_z_cc(
     return float(upper + lower)
 
 
+@_shared_parameters
 def power_arcsine(
     p1: float, n1: float, p2: float, n2: float, *, alpha: float = 0.05
 ) -> float:
     """Power for Cohen's effect size h (arcsine transformation).
 
-    Parameters
-    ----------
-    p1, p2 : float
-        True (here: observed) proportions of group 1 and group 2.
-    n1, n2 : float
-        Group sizes.
-    alpha : float
-        Two-sided significance level.
-
-    Returns
-    -------
-    float
+    %(parameters)s
         Power in [0, 1].
 
     Notes
@@ -209,23 +210,13 @@ def power_arcsine(
     return float(power)
 
 
+@_shared_parameters
 def power_unpooled_z(
     p1: float, n1: float, p2: float, n2: float, *, alpha: float = 0.05
 ) -> float:
     """Power of the two-sided Wald z test (unpooled variance under H0 and H1).
 
-    Parameters
-    ----------
-    p1, p2 : float
-        True (here: observed) proportions of group 1 and group 2.
-    n1, n2 : float
-        Group sizes.
-    alpha : float
-        Two-sided significance level.
-
-    Returns
-    -------
-    float
+    %(parameters)s
         Power in [0, 1]; NaN when the variance is 0.
 
     Notes
