@@ -136,7 +136,7 @@ def test_significance_tests_state_name_sidedness_and_n():
     assert (t["n"] == 53).all()
     assert t["paper_rule"].sum() == 1
     # None of the three gives the paper's p = 0.041 (Pearson 0.0159, Yates 0.0358,
-    # Fisher 0.0276; see tests/test_comparisons.py for the references).
+    # Fisher 0.0276; see tests/stats/test_comparisons.py for the references).
     assert not np.isclose(t["pval"], 0.041, atol=0.0005).any()
 
 
@@ -222,7 +222,7 @@ def test_results_report_counts_tests_effects_power_and_insulin_independence():
     assert res.loc["primary.remission.odds_ratio", "ci_low"] == pytest.approx(
         1.26493, abs=1e-5
     )
-    # 68.48%: see tests/test_power.py for the hand computation of this power
+    # 68.48%: see tests/stats/test_power.py for the hand computation of this power
     assert v["primary.power.pooled_z"] == pytest.approx(68.483, abs=1e-3)
     assert v["primary.power.default"] == v["primary.power.pooled_z"]
     assert v["primary.insulin_free.msc.events"] == 3
