@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from ucmsc_repro.book.collect import collect_results
+from ucmsc_repro.book.chapter import collect_results
 from ucmsc_repro.core.results_table import RESULT_COLUMNS
 from ucmsc_repro.data import claims as cl
 from ucmsc_repro.reproduction import scorecard as sc

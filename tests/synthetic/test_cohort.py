@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucmsc_repro.book.chapter import open_chapter
-from ucmsc_repro.book.collect import collect_results
+from ucmsc_repro.book.chapter import collect_results, open_chapter
 from ucmsc_repro.core.paths import DEFAULT_DATA
 from ucmsc_repro.synthetic import cohort
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ucmsc_repro.book.collect import collect_results
+from ucmsc_repro.book.chapter import collect_results
 from ucmsc_repro.core.paths import DEFAULT_DATA
 from ucmsc_repro.data.claims import CLAIMS_PATH
 from ucmsc_repro.data.loading import load_dataset

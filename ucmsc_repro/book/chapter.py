@@ -8,11 +8,14 @@ from dataclasses import dataclass
 import matplotlib
 import pandas as pd
 
+from ..chapters import results_function
+from ..core.results_table import RESULT_COLUMNS
 from ..core.settings import AnalysisSettings
 from ..data.loading import Dataset, load_dataset
+from ..reproduction.scorecard import OWN_CHAPTERS, chapters_to_collect
 from .results import Recorder
 
-__all__ = ["Chapter", "open_chapter", "banner_html"]
+__all__ = ["Chapter", "open_chapter", "banner_html", "collect_results"]
 
 
 @dataclass
@@ -46,11 +49,9 @@ class Chapter:
     def collect_results(self) -> pd.DataFrame:
         """Every other chapter's results on this chapter's data and settings.
 
-        See :func:`ucmsc_repro.book.collect.collect_results`; chapter modules call
+        See :func:`collect_results`; chapter modules call
         this (they do not import :mod:`ucmsc_repro.book`).
         """
-        from .collect import collect_results
-
         return collect_results(self.data.folder, settings=self.settings)
 
 
@@ -126,3 +127,48 @@ def open_chapter(
 
         display(HTML(banner_html(data, settings)))
     return chapter
+
+
+def collect_results(data_dir=None, *, settings=None, skip=OWN_CHAPTERS) -> pd.DataFrame:
+    """Run every chapter's ``results(ch)`` and merge them into one results table.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Data folder (default: the embedded synthetic cohort).
+    settings : AnalysisSettings, optional
+        Analysis settings (default: the paper's).
+    skip : tuple of str
+        Chapter slugs not to run (default: the scorecard and the audit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :data:`ucmsc_repro.book.results.RESULT_COLUMNS`, the chapters
+        in reading order. Chapters whose module does not exist are left out.
+
+    Notes
+    -----
+    Each chapter is opened with :func:`ucmsc_repro.book.chapter.open_chapter`
+    without banner and without glue, exactly as its notebook opens it, so
+    the values equal those the chapter notebooks record.
+    """
+    s = settings or AnalysisSettings()
+    frames = []
+    for info in chapters_to_collect(skip):
+        fn = results_function(info)
+        ch = open_chapter(
+            info.slug,
+            data_dir=data_dir,
+            endpoint_month=s.endpoint_month,
+            remission_threshold=s.remission_threshold,
+            adult_onset_age=s.adult_onset_age,
+            alpha=s.alpha,
+            show_banner=False,
+            glue=False,
+        )
+        ch.rec.record_frame(fn(ch))
+        frames.append(ch.rec.frame())
+    if not frames:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)

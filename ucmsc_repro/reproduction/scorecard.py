@@ -376,7 +376,7 @@ def gather_results(ch, *, results_dir=None) -> tuple[pd.DataFrame, str]:
         when every chapter's file was found in ``results_dir`` (the values
         the chapters of this build printed), else ``"recomputed"`` (from
         from ``ch.collect_results()``, i.e.
-        :func:`ucmsc_repro.book.collect.collect_results` on the chapter's data and
+        :func:`ucmsc_repro.book.chapter.collect_results` on the chapter's data and
         settings).
     """
     expected = list(chapters_to_collect())

@@ -47,7 +47,7 @@ def other_results(ch) -> pd.DataFrame:
     results next to this chapter's results file: those are read, so each
     target is measured by the value the book prints. Otherwise (the committed
     notebook under nbval, a test) every chapter's ``results(ch)`` runs through
-    :func:`ucmsc_repro.book.collect.collect_results`. Either way the chapter
+    :func:`ucmsc_repro.book.chapter.collect_results`. Either way the chapter
     itself, the scorecard and the audit are left out
     (:data:`ucmsc_repro.reproduction.scorecard.OWN_CHAPTERS`): theirs are not claims about
     the trial.
