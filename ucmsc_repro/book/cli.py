@@ -1,5 +1,4 @@
-"""Command line: ``python -m ucmsc_repro COMMAND`` (``ucmsc_repro/__main__.py`` calls
-:func:`main`).
+"""Command line: ``python -m ucmsc_repro COMMAND``.
 
 Commands
 --------
