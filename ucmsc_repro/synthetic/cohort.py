@@ -192,6 +192,8 @@ def assumptions() -> pd.DataFrame:
         ),
         (
             "Whole-population model",
+            # the old module name is printed in the chapter's output, kept as it is
+            # (issue 9: no output changes); the tuple is chapters.factors'
             "Remission on arm, age, sex, duration, BMI, baseline HbA1c and baseline "
             "fasting C-peptide (ucmsc_repro.regression.WHOLE_POPULATION_COVARIATES).",
             "The paper does not list the covariates; this is the MSC-arm model's "

@@ -263,6 +263,8 @@ def synthesize(out_dir, *, seed: int = DEFAULT_SEED) -> None:
     provenance = {
         "synthetic": True,
         "seed": int(seed),
+        # the name the committed cohort was generated under (now synthetic.generator);
+        # kept so that `make synthesize` rewrites data/synthetic/ byte for byte
         "generator": "ucmsc_repro.synthesis",
         "claims_sha256": _claims_sha256(),
         "note": (
