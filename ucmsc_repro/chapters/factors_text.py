@@ -230,6 +230,7 @@ def selection_sentence(result: StepwiseResult, *, alpha: float = 0.05) -> str:
 
     Examples
     --------
+    >>> from ucmsc_repro.stats.logistic import forward_stepwise
     >>> d = pd.DataFrame({"y": [1, 1, 1, 0, 1, 0, 0, 0] * 4,
     ...                   "x": [1, 1, 1, 1, 0, 0, 0, 0] * 4})
     >>> selection_sentence(forward_stepwise(d, outcome="y", candidates=["x"]))
