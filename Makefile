@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make book  [DATA=folder] [OUT=folder]   build the HTML book
-#   make test                               run every test
+#   make test                               run every test (lint, import layers, pytest)
 # Both create the virtual environment from requirements.txt when needed.
 
 PYTHON ?= python3
@@ -26,6 +26,7 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ucmsc_repro.loading import load_dataset
-from ucmsc_repro.runner import build
+from ucmsc_repro.book.runner import build
+from ucmsc_repro.data.loading import load_dataset
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 Run with ``.venv/bin/python benchmarks/bench_synthesize.py [--repeat N] [--seed S]``.
 Each run writes the cohort to a temporary folder with
-:func:`ucmsc_repro.synthesis.synthesize` (exactly what ``make synthesize``
+:func:`ucmsc_repro.synthetic.generator.synthesize` (exactly what ``make synthesize``
 does) and checks that it is byte-identical to the committed one when the seed
 is the default. The requirement is under 60 seconds on a 2-core machine.
 Nothing is asserted: this is a measurement, not a test.
@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ucmsc_repro.paths import DEFAULT_DATA
-from ucmsc_repro.synthesis import DEFAULT_SEED, synthesize
+from ucmsc_repro.core.paths import DEFAULT_DATA
+from ucmsc_repro.synthetic.generator import DEFAULT_SEED, synthesize
 
 FILES = ("subjects.csv", "visits.csv", "adverse_events.csv", "synthetic.json")
 

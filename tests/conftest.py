@@ -11,7 +11,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from ucmsc_repro.paths import DEFAULT_DATA  # noqa: E402
+from ucmsc_repro.core.paths import DEFAULT_DATA  # noqa: E402
 
 TINY_SUBJECTS = pd.DataFrame(
     {

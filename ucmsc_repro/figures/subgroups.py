@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..formatting import p_text
-from ..subgroups import FACTOR_TITLES, SUBGROUP_LABELS
+from ..chapters.subgroups import FACTOR_TITLES, SUBGROUP_LABELS
+from ..core.formatting import p_text
 
 __all__ = ["remission_forest"]
 
@@ -28,9 +28,9 @@ def remission_forest(
     Parameters
     ----------
     remission : pandas.DataFrame
-        From :func:`ucmsc_repro.subgroups.remission_by_subgroup`.
+        From :func:`ucmsc_repro.chapters.subgroups.remission_by_subgroup`.
     interactions : pandas.DataFrame
-        From :func:`ucmsc_repro.subgroups.remission_interactions`.
+        From :func:`ucmsc_repro.chapters.subgroups.remission_interactions`.
     alpha : float
         1 - confidence level of the intervals (shown in the axis label).
 

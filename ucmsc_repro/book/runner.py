@@ -1,0 +1,380 @@
+"""The book runner: validate, execute every chapter with papermill, build HTML.
+
+The book is built in a staging folder next to the output folder and swapped
+in only when everything succeeded, so a failed build leaves the last good
+book in place. Input data are only read; the committed notebooks are only
+read (except by :func:`refresh_notebooks`, which re-executes them on the
+embedded default data).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import yaml
+
+from ..chapters import CHAPTERS, ChapterInfo, chapter
+from ..core.exceptions import BuildError
+from ..core.paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
+from ..core.results_table import RESULT_COLUMNS
+from ..core.settings import AnalysisSettings
+from ..data.loading import Dataset, load_dataset
+from ..data.schema import dictionary_table
+
+__all__ = [
+    "BuildReport",
+    "build",
+    "execute_chapter",
+    "refresh_notebooks",
+    "clean_notebook_metadata",
+    "OUTPUT_MARKER",
+]
+
+#: File that marks a folder as a book output folder (safe to replace).
+OUTPUT_MARKER = ".ucmsc-book"
+KERNEL = "python3"
+#: The chapter whose outputs depend on all the others.
+SCORECARD = "scorecard"
+
+
+@dataclass
+class BuildReport:
+    """What a build produced and how long each step took (seconds)."""
+
+    out_dir: Path
+    index_html: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _parameters(
+    data_dir: Path, results_path: Path | None, output_dir: Path | None, s: AnalysisSettings
+) -> dict:
+    return {
+        "data_dir": str(data_dir),
+        "results_path": None if results_path is None else str(results_path),
+        "output_dir": None if output_dir is None else str(output_dir),
+        "endpoint_month": s.endpoint_month,
+        "remission_threshold": s.remission_threshold,
+        "adult_onset_age": s.adult_onset_age,
+        "alpha": s.alpha,
+    }
+
+
+def clean_notebook_metadata(path: Path, *, moved: dict[str, str] | None = None) -> None:
+    """Remove run-specific metadata (timestamps, durations, absolute paths).
+
+    Papermill records start/end times and the input/output paths; dropping
+    them makes an executed notebook depend only on its code, data and
+    parameters. ``moved`` maps a temporary folder named in the injected
+    parameters to where its files end up (the build's staging folder to the
+    output folder), so the notebook names the final paths, not random ones.
+    """
+    nb = nbformat.read(path, as_version=4)
+    moved = moved or {}
+
+    def final(text: str) -> str:
+        for old, new in moved.items():
+            text = text.replace(old, new)
+        return text
+
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        for k in (
+            "start_time",
+            "end_time",
+            "duration",
+            "input_path",
+            "output_path",
+            "environment_variables",
+            "version",
+        ):
+            pm.pop(k, None)
+        params = pm.get("parameters", {})
+        for k in ("data_dir", "results_path", "output_dir"):
+            if params.get(k):
+                params[k] = display_path(final(params[k]))
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            # papermill gives this cell a random id; a fixed one keeps reruns identical
+            cell["id"] = "injected-parameters"
+            cell.source = final(cell.source)
+            if "remove-cell" not in tags:
+                # it holds this machine's paths: keep it out of the HTML
+                cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, path)
+
+
+def _failure_message(info: ChapterInfo, err: Exception) -> str:
+    ename = getattr(err, "ename", type(err).__name__)
+    evalue = getattr(err, "evalue", str(err))
+    cell = getattr(err, "cell_index", None)
+    where = f" in cell {cell + 1}" if isinstance(cell, int) else ""
+    return f"Chapter '{info.title}' ({info.notebook}) failed{where}: {ename}: {evalue}"
+
+
+def execute_chapter(
+    info: ChapterInfo,
+    output_path: Path,
+    *,
+    parameters: dict | None = None,
+    cwd: Path | None = None,
+    moved: dict[str, str] | None = None,
+) -> None:
+    """Execute one chapter notebook with papermill.
+
+    ``moved`` is passed to :func:`clean_notebook_metadata`.
+
+    Raises
+    ------
+    BuildError
+        Naming the chapter, the failing cell and its error.
+    """
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(
+            str(NOTEBOOKS / info.notebook),
+            str(output_path),
+            parameters=parameters or None,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(cwd or output_path.parent),
+            # keep the kernel's own log (e.g. its transport notice) off the console
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except pm.PapermillExecutionError as err:
+        raise BuildError(_failure_message(info, err)) from None
+    clean_notebook_metadata(output_path, moved=moved)
+
+
+def _check_out_dir(out_dir: Path, data_dir: Path) -> None:
+    out_r, data_r = out_dir.resolve(), data_dir.resolve()
+    forbidden = {ROOT.resolve(), NOTEBOOKS.resolve(), BOOK_PAGES.resolve(), Path.home()}
+    if out_r in forbidden or out_r == Path(out_r.anchor):
+        raise BuildError(
+            f"Refusing to write the book into {out_dir}: choose an empty folder"
+        )
+    if out_r == data_r or data_r in out_r.parents or out_r in data_r.parents:
+        raise BuildError(
+            f"The output folder {out_dir} overlaps the data folder {data_dir}; "
+            "input files are never written to: choose another OUT"
+        )
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise BuildError(f"The output path {out_dir} exists and is not a folder")
+        if any(out_dir.iterdir()) and not (out_dir / OUTPUT_MARKER).exists():
+            raise BuildError(
+                f"The output folder {out_dir} is not empty and was not made by this "
+                "tool; choose an empty or new folder (nothing was changed)"
+            )
+
+
+def _write_book_sources(src: Path, data: Dataset) -> None:
+    """Copy the book's pages and configuration into ``src`` for this build."""
+    shutil.copytree(BOOK_PAGES, src / "book")
+    shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    if data.synthetic:
+        note = (
+            "Built on the embedded SYNTHETIC cohort reconstructed from the paper's "
+            "published aggregates: no value in this book is a trial participant's."
+        )
+    else:
+        note = f"Built on {data.label}."
+    config.setdefault("html", {})["announcement"] = note
+    (src / "_config.yml").write_text(
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    gen = src / "_generated"
+    gen.mkdir()
+    table = dictionary_table()
+    (gen / "data_dictionary.md").write_text(_markdown_table(table), encoding="utf-8")
+
+
+def _markdown_table(table: pd.DataFrame) -> str:
+    """A pipe table (no external dependency), one section per file."""
+    parts = []
+    for fname, rows in table.groupby("file", sort=False):
+        parts.append(f"## `{fname}`\n")
+        parts.append("| column | type | unit | allowed | description |")
+        parts.append("|---|---|---|---|---|")
+        for r in rows.itertuples():
+            cells = [f"`{r.column}`", r.type, r.unit, r.allowed, r.description]
+            parts.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _merge_results(results_dir: Path, out_csv: Path) -> pd.DataFrame:
+    frames = []
+    for info in CHAPTERS:
+        f = results_dir / f"{info.slug}.csv"
+        if f.exists():
+            frames.append(pd.read_csv(f))
+    merged = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=RESULT_COLUMNS)
+    )
+    dupes = merged["key"][merged["key"].duplicated()].unique()
+    if len(dupes):
+        raise BuildError(
+            "Two chapters recorded the same result key: " + ", ".join(map(str, dupes[:10]))
+        )
+    merged.to_csv(out_csv, index=False)
+    return merged
+
+
+def _jupyter_book(src: Path) -> None:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe), "build", str(src), "--builder", "html", "-W", "--keep-going", "-q"]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        lines = (proc.stdout + proc.stderr).strip().splitlines()
+        tail = "\n".join(lines[-25:])
+        raise BuildError(f"jupyter-book failed (warnings are errors):\n{tail}")
+
+
+def _swap_into_place(staged: Path, out_dir: Path) -> None:
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        out_dir.rename(old)
+    staged.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = "_build",
+    *,
+    settings: AnalysisSettings | None = None,
+    chapters: tuple[ChapterInfo, ...] = CHAPTERS,
+    progress: bool = True,
+) -> BuildReport:
+    """Validate the data, run every chapter, build the HTML book.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder with the three CSV files (default: the embedded synthetic cohort).
+    out_dir : path
+        Output folder: ``html/index.html``, ``notebooks/*.ipynb`` (executed),
+        ``results.csv`` and whatever chapters write (``scorecard.csv``).
+    settings : AnalysisSettings, optional
+        Passed to every chapter as papermill parameters.
+
+    Raises
+    ------
+    DataValidationError
+        When the data break the contract (before any chapter runs).
+    BuildError
+        When a chapter or the HTML build fails; the previous book in
+        ``out_dir`` is left untouched.
+    """
+    from tqdm import tqdm
+
+    settings = settings or AnalysisSettings()
+    data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA
+    # absolute: the chapters run with their own working directory
+    out_dir = Path(out_dir).resolve()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    data = load_dataset(data_dir)
+    _check_out_dir(out_dir, data_dir)
+    timings["validate"] = time.perf_counter() - t0
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        src, final = staging / "src", staging / "out"
+        (src / "notebooks").mkdir(parents=True)
+        (final / "results").mkdir(parents=True)
+        (final / OUTPUT_MARKER).write_text("built by ucmsc_repro\n", encoding="utf-8")
+        _write_book_sources(src, data)
+        print(f"Data: {data.label}; {len(data.subjects)} participants.", flush=True)
+        bar = tqdm(
+            total=len(chapters) + 1,
+            disable=not progress,
+            unit="chapter",
+            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}]",
+        )
+        with bar:
+            for info in chapters:
+                bar.set_description_str(info.title)
+                t = time.perf_counter()
+                params = _parameters(
+                    data_dir.resolve(),
+                    final / "results" / f"{info.slug}.csv",
+                    final,
+                    settings,
+                )
+                execute_chapter(
+                    info,
+                    src / "notebooks" / info.notebook,
+                    parameters=params,
+                    moved={str(final): str(out_dir)},
+                )
+                timings[info.slug] = time.perf_counter() - t
+                bar.write(f"  {info.title}: {timings[info.slug]:.1f} s")
+                bar.update(1)
+            bar.set_description_str("HTML (jupyter-book)")
+            t = time.perf_counter()
+            _merge_results(final / "results", final / "results.csv")
+            _jupyter_book(src)
+            timings["html"] = time.perf_counter() - t
+            bar.write(f"  HTML (jupyter-book): {timings['html']:.1f} s")
+            bar.update(1)
+        shutil.move(str(src / "_build" / "html"), str(final / "html"))
+        shutil.copytree(src / "notebooks", final / "notebooks")
+        _swap_into_place(final, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    timings["total"] = time.perf_counter() - t0
+    index = out_dir / "html" / "index.html"
+    return BuildReport(out_dir=out_dir, index_html=index, timings=timings)
+
+
+def refresh_notebooks(
+    only: list[str] | None = None, *, progress: bool = True
+) -> list[Path]:
+    """Re-execute the committed notebooks in place on the embedded default data.
+
+    Their outputs are what the nbval tests compare against. No parameters
+    are injected, so the notebooks keep their default parameter cell. The
+    scorecard, which shows every chapter's results, is refreshed last
+    whenever another chapter is.
+    """
+    from tqdm import tqdm
+
+    selected = [c for c in CHAPTERS if not only or c.notebook in only or c.slug in only]
+    unknown = set(only or ()) - {c.notebook for c in selected} - {c.slug for c in selected}
+    if unknown:
+        raise BuildError(f"No chapter named {', '.join(sorted(unknown))}")
+    # the scorecard shows every other chapter's results: refresh it after them
+    if any(c.slug != SCORECARD for c in selected):
+        selected = [c for c in selected if c.slug != SCORECARD] + [chapter(SCORECARD)]
+    load_dataset(DEFAULT_DATA)
+    done = []
+    for info in tqdm(selected, disable=not progress, unit="chapter"):
+        target = NOTEBOOKS / info.notebook
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / info.notebook
+            execute_chapter(info, out, cwd=NOTEBOOKS)
+            shutil.copyfile(out, target)
+        done.append(target)
+    return done

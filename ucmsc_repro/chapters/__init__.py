@@ -1,0 +1,103 @@
+"""The chapter modules, one per chapter slug, and the chapter registry.
+
+``ucmsc_repro/chapters/<slug>.py`` computes every statistic of the chapter
+``<slug>`` (its ``results(ch)``); the registry below lists the chapters in reading
+order: one source for the runner and the tests. The three chapters about the book
+itself have their module where their logic lives: ``cohort`` in
+:mod:`ucmsc_repro.synthetic.cohort`, ``scorecard`` and ``audit`` in
+:mod:`ucmsc_repro.reproduction`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+__all__ = ["ChapterInfo", "CHAPTERS", "chapter", "results_function"]
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """One chapter notebook.
+
+    Attributes
+    ----------
+    slug : str
+        Short name, written to the ``chapter`` column of ``results.csv``.
+    notebook : str
+        File name in ``notebooks/``.
+    title : str
+        Title shown in the progress bar.
+    module : str or None
+        Module, dotted below ``ucmsc_repro`` (``chapters.<slug>`` for the trial's
+        chapters), whose ``results(ch)`` returns every statistic the chapter
+        records (None for chapters that record nothing).
+    """
+
+    slug: str
+    notebook: str
+    title: str
+    module: str | None
+
+
+CHAPTERS: tuple[ChapterInfo, ...] = (
+    ChapterInfo(
+        "trial_profile", "01_trial_profile.ipynb", "Trial profile", "chapters.trial_profile"
+    ),
+    ChapterInfo(
+        "baseline", "02_baseline.ipynb", "Baseline characteristics", "chapters.baseline"
+    ),
+    ChapterInfo(
+        "adverse_events",
+        "03_adverse_events.ipynb",
+        "Adverse events",
+        "chapters.adverse_events",
+    ),
+    ChapterInfo(
+        "primary", "04_primary_endpoint.ipynb", "Primary endpoint", "chapters.primary"
+    ),
+    ChapterInfo(
+        "secondary",
+        "05_secondary_endpoints.ipynb",
+        "Secondary endpoints",
+        "chapters.secondary",
+    ),
+    ChapterInfo("subgroups", "06_subgroups.ipynb", "Subgroups", "chapters.subgroups"),
+    ChapterInfo(
+        "factors",
+        "07_remission_factors.ipynb",
+        "Factors associated with remission",
+        "chapters.factors",
+    ),
+    ChapterInfo(
+        "cohort",
+        "08_synthetic_cohort.ipynb",
+        "How the synthetic cohort was built",
+        "synthetic.cohort",
+    ),
+    ChapterInfo(
+        "scorecard",
+        "09_scorecard.ipynb",
+        "Reproduction scorecard",
+        "reproduction.scorecard",
+    ),
+    ChapterInfo(
+        "audit", "10_audit.ipynb", "Statistical audit of the paper", "reproduction.audit"
+    ),
+)
+
+
+def chapter(slug: str) -> ChapterInfo:
+    """The chapter with this slug."""
+    for c in CHAPTERS:
+        if c.slug == slug:
+            return c
+    raise KeyError(slug)
+
+
+def results_function(info: ChapterInfo):
+    """The ``results(ch)`` function of a chapter's module, or None."""
+    if info.module is None:
+        return None
+    mod = importlib.import_module(f"ucmsc_repro.{info.module}")
+    return getattr(mod, "results", None)

@@ -1,0 +1,152 @@
+"""Statistical audit of the paper's own numbers, independent of any data set.
+
+Every check takes figures the paper prints (read from the claims file,
+:mod:`ucmsc_repro.data.claims`, so that no number is typed twice) and recomputes
+what they imply: p-values from the reported counts with every test the paper
+names, the post hoc power with the usual formulas, whether each percentage is
+possible for its denominator (GRIM), whether the flow of participants adds up,
+whether the verbal statements ("four times more likely", "nearly 2.5 times
+higher") follow from the figures, whether confidence intervals agree with
+their p-values, and whether the abstract and the results agree.
+
+Each check is one row of :func:`audit_table` with the arithmetic written
+out. Verdicts:
+
+``consistent``
+    the figures agree with each other;
+``inconsistent``
+    they contradict each other;
+``unmatched``
+    no method the paper names gives the reported number from the reported
+    inputs;
+``imprecise``
+    the wording does not say what the figure measures (e.g. an odds ratio
+    described as "times more likely").
+
+A printed number ``x`` with ``d`` decimals is taken to stand for any value in
+``[x - h, x + h]`` with ``h = 0.5 * 10**-d`` (both ends included, so that
+either rounding convention at a tie is accepted).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.results_table import results_frame
+from ..data.claims import read_claims
+from ..stats.printed import (
+    observed_power_from_p,
+    or_to_risk_ratio,
+    p_from_observed_power,
+    spss_chi_square_table,
+    wald_from_ci,
+    wald_p_range,
+)
+from .audit_checks import (
+    AUDIT_COLUMNS,
+    VERDICTS,
+    audit_table,
+    paper_figure,
+    power_check_table,
+    power_display,
+    remission_counts,
+    remission_tests_display,
+)
+
+__all__ = [
+    "VERDICTS",
+    "AUDIT_COLUMNS",
+    "power_check_table",
+    "audit_table",
+    "remission_tests_display",
+    "power_display",
+    "verdict_counts",
+    "results",
+]
+
+
+def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Checks per verdict: columns ``verdict`` and ``checks`` (zeros included).
+
+    Examples
+    --------
+    >>> verdict_counts(pd.DataFrame({"verdict": ["consistent"]}))["checks"].tolist()
+    [1, 0, 0, 0]
+    """
+    counts = table["verdict"].value_counts()
+    return pd.DataFrame(
+        {"verdict": list(VERDICTS), "checks": [int(counts.get(v, 0)) for v in VERDICTS]}
+    )
+
+
+def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every statistic of the audit chapter (data-independent).
+
+    Parameters
+    ----------
+    ch : Chapter
+        The audit chapter (only its settings' ``alpha`` is used).
+    table : pandas.DataFrame, optional
+        The audit table; computed when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key``, ``value``, ``ci_low``, ``ci_high``, ``method``,
+        ``n``. Keys: ``audit.checks.all.n``, ``audit.<verdict>.all.n``;
+        ``audit.remission.pval_<test>`` for the SPSS chi-square table;
+        ``audit.power.<method>`` (percent); ``audit.power.from_reported_p``
+        and ``audit.pval.from_reported_power``; ``audit.ci.<term>.pval_wald``,
+        ``.pval_min``, ``.pval_max``; ``audit.rr.crude``, ``audit.rr.from_or``.
+    """
+    alpha = ch.settings.alpha if ch is not None else 0.05
+    c = read_claims()
+    t = audit_table(c, alpha=alpha) if table is None else table
+    rows = []
+
+    def add(key, value, method):
+        rows.append({"key": f"audit.{key}", "value": float(value), "method": method})
+
+    add("checks.all.n", len(t), "count")
+    counts = t["verdict"].value_counts()
+    for v in VERDICTS:
+        add(f"{v}.all.n", counts.get(v, 0), "count")
+    x1, n1, x2, n2 = remission_counts(c)
+    slugs = ["chi2", "yates", "fisher", "lr", "fisher_one_sided", "linear_by_linear"]
+    for slug, r in zip(
+        slugs, spss_chi_square_table(x1, n1, x2, n2).itertuples(), strict=True
+    ):
+        add(f"remission.pval_{slug}", r.pval, r.test)
+    for r in power_check_table(c, alpha=alpha).itertuples():
+        add(f"power.{r.method}", r.power_pct, r.label)
+    p_text = paper_figure(c, "primary.remission.pval_chi2")
+    pw_text = paper_figure(c, "primary.power.pooled_z")
+    add(
+        "power.from_reported_p",
+        100 * observed_power_from_p(float(p_text), alpha=alpha),
+        "observed power of a two-sided z test with the reported p-value",
+    )
+    add(
+        "pval.from_reported_power",
+        p_from_observed_power(float(pw_text) / 100, alpha=alpha),
+        "p-value whose observed power is the reported power",
+    )
+    for term in ("fcp_pmol_l_0", "msc_cells_total"):
+        base = f"factors.stepwise.{term}.or"
+        est, lo, hi = (
+            paper_figure(c, k) for k in (base, f"{base}.ci_low", f"{base}.ci_high")
+        )
+        w = wald_from_ci(float(est), float(lo), float(hi))
+        p_min, p_max = wald_p_range(est, lo, hi)
+        add(f"ci.{term}.pval_wald", w["pval"], "Wald p-value implied by the printed CI")
+        add(f"ci.{term}.pval_min", p_min, "smallest Wald p-value within rounding")
+        add(f"ci.{term}.pval_max", p_max, "largest Wald p-value within rounding")
+    add("rr.crude", (x1 / n1) / (x2 / n2), "risk ratio from the reported counts")
+    or_text = paper_figure(c, "factors.whole.msc.or", decimals=2)
+    add(
+        "rr.from_or",
+        or_to_risk_ratio(float(or_text), x2 / n2),
+        "risk ratio implied by the adjusted OR (Zhang and Yu 1998)",
+    )
+    # every audit figure is arithmetic on the paper's numbers: no n
+    return results_frame(rows)
