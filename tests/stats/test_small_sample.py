@@ -267,3 +267,96 @@ def test_statsmodels_score_interval_defect_is_documented_until_fixed():
     if not fixed:
         assert abs(high - 0.34404) < 1e-4
     assert np.isfinite(low)
+
+
+# ---- R sources of the reference values (run as `Rscript <name>.R`, R 4.2.2) ----
+# ==== midp.R ====
+# # Fisher two-sided p and Lancaster mid-p (minlike and central) by dhyper
+# midp <- function(x1, n1, x2, n2) {
+#   k <- max(0, x1 + x2 - n2):min(n1, x1 + x2); p <- dhyper(k, n1, n2, x1 + x2)
+#   po <- dhyper(x1, n1, n2, x1 + x2); tie <- abs(p - po) <= 1e-7 * po
+#   c(fisher = fisher.test(matrix(c(x1, n1 - x1, x2, n2 - x2), 2, byrow = TRUE))$p.value,
+#     minlike = sum(p[p < po & !tie]) + 0.5 * sum(p[tie]),
+#     central = min(1, 2 * min(sum(p[k < x1]) + po / 2, sum(p[k > x1]) + po / 2)))
+# }
+# for (t in list(c(11, 27, 3, 26), c(9, 10, 3, 10), c(56, 70, 48, 80), c(2, 2, 2, 6)))
+#   print(round(midp(t[1], t[2], t[3], t[4]), 10))
+# ==== barnard.R ====
+# # Independent hand enumeration of Barnard's test (pooled Wald z, two-sided),
+# # tolerance 1e-7 relative on |z|, sup over pi by grid of 10001 + optimize().
+# barnard <- function(x1, n1, x2, n2, tol = 1e-7) {
+#   z <- function(a, b) {
+#     p <- (a + b) / (n1 + n2); v <- p * (1 - p) * (1 / n1 + 1 / n2)
+#     ifelse(v > 0, (a / n1 - b / n2) / sqrt(v), 0)
+#   }
+#   g <- expand.grid(a = 0:n1, b = 0:n2)
+#   zz <- z(g$a, g$b); zo <- abs(z(x1, x2))
+#   R <- g[abs(zz) >= zo * (1 - tol), ]
+#   pr <- function(pi) sum(dbinom(R$a, n1, pi) * dbinom(R$b, n2, pi))
+#   grid <- seq(0, 1, length.out = 10001); v <- sapply(grid, pr)
+#   i <- which.max(v)
+#   o <- optimize(pr, c(grid[max(i - 1, 1)], grid[min(i + 1, 10001)]),
+#                 maximum = TRUE, tol = 1e-12)
+#   max(v[i], o$objective)
+# }
+# cases <- list(
+#   c(11, 27, 3, 26), c(2, 2, 2, 6), c(1, 2, 1, 3),
+#   c(0, 2, 1, 5), c(9, 10, 3, 10), c(56, 70, 48, 80)
+# )
+# for (t in cases)
+#   cat(sprintf("barnard(%d, %d, %d, %d) = %.10f\n", t[1], t[2], t[3], t[4],
+#               barnard(t[1], t[2], t[3], t[4])))
+# ==== boschloo.R ====
+# # Independent enumeration of Boschloo's test: tables ordered by the one-sided
+# # Fisher p (phyper), tolerance 1e-7 relative, sup over pi (grid 10001 + optimize),
+# # two-sided = min(1, 2 * min(one-sided p)) (scipy's convention).
+# sup_p <- function(inR, n1, n2) {
+#   g <- expand.grid(a = 0:n1, b = 0:n2); R <- g[inR(g$a, g$b), ]
+#   pr <- function(pi) sum(dbinom(R$a, n1, pi) * dbinom(R$b, n2, pi))
+#   grid <- seq(0, 1, length.out = 10001); v <- sapply(grid, pr); i <- which.max(v)
+#   o <- optimize(pr, c(grid[max(i - 1, 1)], grid[min(i + 1, 10001)]),
+#                 maximum = TRUE, tol = 1e-12)
+#   max(v[i], o$objective)
+# }
+# boschloo <- function(x1, n1, x2, n2, tol = 1e-7) {
+#   less <- function(a, b) phyper(a, n1, n2, a + b)              # P(A <= a | margins)
+#   greater <- function(a, b) phyper(a - 1, n1, n2, a + b, lower.tail = FALSE)
+#   pl <- sup_p(function(a, b) less(a, b) <= less(x1, x2) * (1 + tol), n1, n2)
+#   pg <- sup_p(function(a, b) greater(a, b) <= greater(x1, x2) * (1 + tol), n1, n2)
+#   min(1, 2 * min(pl, pg))
+# }
+# cases <- list(
+#   c(11, 27, 3, 26), c(9, 10, 3, 10), c(56, 70, 48, 80),
+#   c(2, 2, 2, 6), c(1, 2, 1, 3), c(7, 12, 1, 11),
+#   c(16, 27, 8, 26)
+# )
+# for (t in cases)
+#   cat(sprintf("boschloo(%d, %d, %d, %d) = %.10f\n", t[1], t[2], t[3], t[4],
+#               boschloo(t[1], t[2], t[3], t[4])))
+# ==== mn.R ====
+# # Independent Miettinen-Nurminen interval: restricted MLE by numerical
+# # maximisation (optimize) of the binomial log-likelihood under p1 = p2 + d,
+# # variance with N/(N-1), limits by uniroot. No closed-form cubic.
+# mn <- function(x1, n1, x2, n2, level = 0.95) {
+#   e <- x1 / n1 - x2 / n2; N <- n1 + n2; zc <- qnorm(1 - (1 - level) / 2)
+#   z <- function(d) {
+#     ll <- function(p2) { p1 <- p2 + d
+#       dbinom(x1, n1, p1, log = TRUE) + dbinom(x2, n2, p2, log = TRUE) }
+#     lo <- max(0, -d); hi <- min(1, 1 - d)
+#     q2 <- optimize(ll, c(lo, hi), maximum = TRUE, tol = 1e-13)$maximum; q1 <- q2 + d
+#     v <- (q1 * (1 - q1) / n1 + q2 * (1 - q2) / n2) * N / (N - 1)
+#     (e - d) / sqrt(v)
+#   }
+#   lo <- if (e == -1) -1 else
+#     uniroot(function(d) z(d) - zc, c(-1 + 1e-9, e - 1e-12), tol = 1e-12)$root
+#   up <- if (e == 1) 1 else
+#     uniroot(function(d) z(d) + zc, c(e + 1e-12, 1 - 1e-9), tol = 1e-12)$root
+#   c(lower = lo, upper = up)
+# }
+# cases <- list(
+#   c(56, 70, 48, 80), c(9, 10, 3, 10), c(10, 10, 0, 20),
+#   c(11, 27, 3, 26), c(5, 56, 0, 29)
+# )
+# for (t in cases)
+#   { r <- mn(t[1], t[2], t[3], t[4])
+#     cat(sprintf("mn(%d, %d, %d, %d) = %.8f %.8f\n", t[1], t[2], t[3], t[4], r[1], r[2])) }
