@@ -354,8 +354,12 @@ def tipping_point_summary(
         "boundary": pd.DataFrame(),
         "note": "",
     }
-    if grid["pval"].isna().all() or math.isnan(e1) or math.isnan(e2):
+    if grid["pval"].isna().all():
         out["note"] = "no grid cell could be tested"
+        return out
+    if math.isnan(e1) or math.isnan(e2):
+        out["share_significant"] = float(grid["significant"].mean())
+        out["note"] = "an arm has no completer: no expected split of its dropouts"
         return out
     near = grid.loc[
         (grid.msc_dropouts_remitting == round(e1))
@@ -462,7 +466,9 @@ def rubin_pool(
             "m": m,
             "note": "fewer than two finite imputed estimates",
         }
-    qbar, ubar, b = float(q.mean()), float(u.mean()), float(q.var(ddof=1))
+    qbar, ubar = float(q.mean()), float(u.mean())
+    # identical estimates: B is exactly 0 (q.var would leave rounding noise)
+    b = 0.0 if np.ptp(q) == 0 else float(q.var(ddof=1))
     t = ubar + (1 + 1 / m) * b
     if t <= 0:
         return dict.fromkeys(keys, _NAN) | {
@@ -489,8 +495,8 @@ def rubin_pool(
     return {
         "estimate": qbar,
         "se": se,
-        "ci_low": qbar - tq * se,
-        "ci_high": qbar + tq * se,
+        "ci_low": float(qbar - tq * se),
+        "ci_high": float(qbar + tq * se),
         "pval": pval,
         "df": float(df),
         "within": ubar,
