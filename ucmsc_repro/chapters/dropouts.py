@@ -444,7 +444,8 @@ def fragility_display(ch) -> pd.DataFrame:
     if math.isfinite(f["index"]):
         k = int(f["index"])
         who = "participant" if k == 1 else "participants"
-        change = f"{k} {f['arm_changed']} {who} changed from {f['direction']}"
+        words = _WORDS.get(f["direction"], f["direction"])
+        change = f"{k} {f['arm_changed']} {who} changed from {words}"
         value, quotient = str(k), _num(f["quotient"], 3)
     else:
         change = value = quotient = f"cannot be computed: {f['note']}"
