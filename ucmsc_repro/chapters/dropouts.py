@@ -326,7 +326,7 @@ def estimands_table(ch) -> pd.DataFrame:
         (
             "Sensitivity: best and worst case, tipping point",
             "All enrolled participants",
-            "Every possible outcome of the dropouts, from all remitting to none",
+            "Every possible outcome of the dropouts, from all to no one remitting",
         ),
     ]
     return pd.DataFrame(
