@@ -15,7 +15,6 @@ computed are NaN with a ``note``.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -524,29 +523,34 @@ def _design(frame: pd.DataFrame, arm: str, treated: str, covariates) -> pd.DataF
     return x
 
 
-def _augment(x: np.ndarray, y: np.ndarray):
-    """White-Daniel-Royston augmentation against perfect prediction (as R mice).
+def _augment(x_all: np.ndarray, y: np.ndarray, miss: np.ndarray):
+    """White-Daniel-Royston augmentation against perfect prediction, as R mice.
 
-    For each predictor j (not the intercept), 2 x 2 pseudo-rows: all predictors
-    at their mean, predictor j at mean +/- sd, outcome 0 and 1; total weight
-    (p + 1), spread over the 4p rows (R mice ``augment``).
+    Follows ``mice:::augment`` (mice 3.15): for each predictor j (not the
+    intercept), 4 pseudo-rows with every predictor at its mean over all
+    participants and predictor j at mean +/- sd/2 (clamped to its observed
+    range), outcome 0 and 1; each pseudo-row weighs (p + 1)/(4p). Returns the
+    observed rows plus the pseudo-rows, their outcomes and weights.
     """
-    p = x.shape[1] - 1
+    x, yo = x_all[~miss], y[~miss]
+    p = x_all.shape[1] - 1
     if p == 0:
-        return x, y, np.ones(y.size)
-    mean = x[:, 1:].mean(axis=0)
-    sd = x[:, 1:].std(axis=0, ddof=1) if x.shape[0] > 1 else np.zeros(p)
+        return x, yo, np.ones(yo.size)
+    pred = x_all[:, 1:]
+    mean = pred.mean(axis=0)
+    sd = pred.std(axis=0, ddof=1) if pred.shape[0] > 1 else np.zeros(p)
+    lo, hi = pred.min(axis=0), pred.max(axis=0)
     rows, ys = [], []
     for j in range(p):
-        for sign in (1.0, -1.0):
-            for yy in (0.0, 1.0):
+        for yy in (0.0, 1.0):
+            for half in (0.5, -0.5):
                 r = mean.copy()
-                r[j] += sign * sd[j]
-                rows.append(np.r_[1.0, r])
+                r[j] += half * sd[j]
+                rows.append(np.r_[1.0, np.clip(r, lo, hi)])
                 ys.append(yy)
     xa = np.vstack([x, np.array(rows)])
-    ya = np.r_[y, ys]
-    w = np.r_[np.ones(y.size), np.full(len(ys), (p + 1) / len(ys))]
+    ya = np.r_[yo, ys]
+    w = np.r_[np.ones(yo.size), np.full(len(ys), (p + 1) / len(ys))]
     return xa, ya, w
 
 
@@ -615,11 +619,8 @@ def impute_logreg(
     miss = np.isnan(y)
     if not miss.any():
         return [pd.Series(y, index=frame.index, name=outcome) for _ in range(m)]
-    xa, ya, w = _augment(xmat[~miss], y[~miss])
-    with warnings.catch_warnings():
-        # the augmented fit is finite; guard against harmless numerical chatter
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fit = sm.GLM(ya, xa, family=sm.families.Binomial(), freq_weights=w).fit()
+    xa, ya, w = _augment(xmat, y, miss)
+    fit = sm.GLM(ya, xa, family=sm.families.Binomial(), freq_weights=w).fit()
     beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
     # draw through an eigen-decomposition: tolerates a singular covariance
     vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
