@@ -341,3 +341,28 @@ def test_only_dropouts_in_an_arm_cannot_be_imputed_from_its_completers():
 #       digits = 6)
 # rd <- with(imp, lm(I(as.numeric(y) - 1) ~ arm))
 # print(summary(pool(rd))[2, c("term", "estimate")], digits = 6)
+# ==== mice_seeds.R ====
+# # Deterministic data set (same formulas in tests/stats/test_missing_outcome.py),
+# # imputed by mice "logreg" and pooled by Rubin's rules.
+# suppressMessages(library(mice))
+# i <- 1:60
+# arm <- as.numeric(i %% 2 == 1)
+# x <- ((i * 37) %% 23) / 23 * 10
+# y <- as.numeric(((i * 17) %% 10) < (3 + 3 * arm + (x > 5)))
+# y[(i * 7) %% 5 == 0] <- NA
+# d <- data.frame(y = factor(y), arm = arm, x = x)
+# cat("complete cases: MSC", sum(y[arm == 1], na.rm = TRUE), "/", sum(!is.na(y[arm == 1])),
+#     " control", sum(y[arm == 0], na.rm = TRUE), "/", sum(!is.na(y[arm == 0])),
+#     " missing", sum(is.na(y)), "\n")
+# for (SEED in c(1, 2)) {
+#   cat("seed", SEED, "\n")
+#   imp <- mice(d, m = 1000, method = c("logreg", "", ""), maxit = 1, seed = SEED,
+#               printFlag = FALSE)
+#   fit <- with(imp, glm(y ~ arm, family = binomial))
+#   p <- pool(fit)
+#   print(summary(p, conf.int = TRUE)[2, ], digits = 6)
+#   print(p$pooled[2, c("estimate", "ubar", "b", "t", "dfcom", "df", "riv", "lambda", "fmi")],  # noqa: E501
+#         digits = 6)
+#   rd <- with(imp, lm(I(as.numeric(y) - 1) ~ arm))
+#   print(summary(pool(rd))[2, c("term", "estimate")], digits = 6)
+# }

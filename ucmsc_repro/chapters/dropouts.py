@@ -256,7 +256,7 @@ def results(ch) -> pd.DataFrame:
         r = mi.loc[meas]
         rows += [
             _row(f"dropouts.mi.{key}", r.estimate, method, n=r.n, ci=(r.ci_low, r.ci_high)),
-            _row(f"dropouts.mi.{key}_pval", r.pval, method, n=r.n),
+            _row(f"dropouts.mi.pval_{key}", r.pval, method, n=r.n),
         ]
     r = mi.loc["risk difference"]
     rows += [

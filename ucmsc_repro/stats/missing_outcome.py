@@ -529,8 +529,10 @@ def _augment(x_all: np.ndarray, y: np.ndarray, miss: np.ndarray):
     Follows ``mice:::augment`` (mice 3.15): for each predictor j (not the
     intercept), 4 pseudo-rows with every predictor at its mean over all
     participants and predictor j at mean +/- sd/2 (clamped to its observed
-    range), outcome 0 and 1; each pseudo-row weighs (p + 1)/(4p). Returns the
-    observed rows plus the pseudo-rows, their outcomes and weights.
+    range), outcome 0 and 1; each pseudo-row weighs (p + 1)/(4p). (mice skips
+    the augmentation when exactly one outcome is missing; here it is always
+    applied.) Returns the observed rows plus the pseudo-rows, their outcomes
+    and weights.
     """
     x, yo = x_all[~miss], y[~miss]
     p = x_all.shape[1] - 1
