@@ -132,11 +132,13 @@ def fisher_midp(x1: int, n1: int, x2: int, n2: int, *, method: str = "minlike") 
         ``"minlike"`` (default): the sum of the conditional (hypergeometric)
         probabilities of the tables *less* probable than the observed one plus
         half the sum of those *equally* probable (the observed table and any
-        tie, compared at relative tolerance :data:`STAT_TOL`); this is the
-        mid-p of the two-sided Fisher test as scipy and R ``fisher.test``
-        define it. ``"central"``: twice the smaller one-sided mid-p
-        (``P(X < x) + P(X = x) / 2`` in either tail), capped at 1, as in
-        epitools ``ormidp.test`` and exact2x2 with ``tsmethod = "central"``.
+        tie, compared at relative tolerance :data:`STAT_TOL`): Lancaster's
+        mid-p applied to the two-sided Fisher test as scipy and R
+        ``fisher.test`` order tables (by probability). ``"central"``: twice
+        the smaller one-sided mid-p (``P(X < x) + P(X = x) / 2`` in either
+        tail), capped at 1, the doubling convention of e.g. epitools
+        ``ormidp.test``. Neither R package is installed here, so both are
+        checked against a hand enumeration with ``dhyper`` (see the tests).
 
     Returns
     -------
