@@ -194,3 +194,12 @@ def test_tipping_point_figure_returns_a_figure(counts):
     assert isinstance(fig, Figure)
     assert fig.axes[0].get_xlabel().startswith("MSC dropouts")
     matplotlib.pyplot.close(fig)
+
+
+def test_chapter_figure_uses_the_chapter_counts():
+    fig = dr.tipping_figure(stand_in(PAPER))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "MSC dropouts who remit (of 5)"
+    assert ax.get_ylabel() == "Control dropouts who remit (of 9)"
+    assert "11/27" in ax.get_title() and "3/26" in ax.get_title()
+    matplotlib.pyplot.close(fig)
