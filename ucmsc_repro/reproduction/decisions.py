@@ -191,6 +191,16 @@ def _significant(p, alpha: float, at_alpha: bool) -> bool:
     return v < a or (at_alpha and v == a)
 
 
+def _reported_significance(relation: str, number: str, alpha: float, at_alpha: bool):
+    """Whether the printed p says significant (True), not (False) or neither (None)."""
+    if relation == "eq":
+        return _significant(number, alpha, at_alpha)
+    b, a = exact_value(number), exact_value(alpha)
+    if relation in ("lt", "le"):
+        return True if b <= a else None
+    return False if b >= a else None
+
+
 def _as_range(recomputed) -> tuple[float, float]:
     if isinstance(recomputed, tuple | list):
         lo, hi = (float(v) for v in recomputed)
@@ -273,18 +283,13 @@ def classify_p(
     lo_f, hi_f = _as_range(recomputed)
     lo, hi = exact_value(lo_f), exact_value(hi_f)
     b = exact_value(number)
-    a = exact_value(alpha)
+    rep_sig = _reported_significance(relation, number, alpha, p_equal_alpha_significant)
     if relation == "eq":
-        rep_sig = _significant(number, alpha, p_equal_alpha_significant)
         conventions = tuple(c for c in CONVENTIONS if _meets(lo, hi, unround(number, c)))
         holds = bool(conventions)
     else:
         conventions = ()
         holds = {"lt": lo < b, "le": lo <= b, "gt": hi > b, "ge": hi >= b}[relation]
-        if relation in ("lt", "le"):
-            rep_sig = True if b <= a else None
-        else:
-            rep_sig = False if b >= a else None
     sig_lo = _significant(lo_f, alpha, p_equal_alpha_significant)
     sig_hi = _significant(hi_f, alpha, p_equal_alpha_significant)
     rec_sig = sig_lo if sig_lo == sig_hi else None
@@ -316,6 +321,7 @@ def decision_table(
     low: str | None = None,
     high: str | None = None,
     alpha: float = 0.05,
+    p_equal_alpha_significant: bool = True,
 ) -> pd.DataFrame:
     """:func:`classify_p` for every row of a findings table.
 
@@ -332,6 +338,8 @@ def decision_table(
         instead of the single value.
     alpha : float
         Significance level.
+    p_equal_alpha_significant : bool
+        As in :func:`classify_p`.
 
     Returns
     -------
@@ -361,10 +369,17 @@ def decision_table(
         relation, number = parse_reported_p(text)
         if not isinstance(value, tuple) and pd.isna(value):
             r = {"relation": relation, "reported_p": number}
-            r.update(reported_significant=None, recomputed_significant=None)
+            at_alpha = p_equal_alpha_significant
+            rep = _reported_significance(relation, number, alpha, at_alpha)
+            r.update(reported_significant=rep, recomputed_significant=None)
             r.update(conventions=(), verdict=None)
         else:
-            r = classify_p(str(text), value, alpha=alpha)
+            r = classify_p(
+                str(text),
+                value,
+                alpha=alpha,
+                p_equal_alpha_significant=p_equal_alpha_significant,
+            )
         for c in DECISION_COLUMNS[:-1]:
             cols[c].append(", ".join(r[c]) if c == "conventions" else r[c])
         cols["shared_status"].append(
