@@ -239,3 +239,22 @@ def test_audit_rows_have_the_audit_format():
     male = rows[2]
     assert male["result"] == "fits half_up, half_even, half_down; impossible under truncate"
     assert "28/53 = 52.83%" in male["arithmetic"]
+
+
+def test_power_convention_row():
+    from ucmsc_repro.audit import AUDIT_COLUMNS
+
+    row = d.power_convention_row()
+    assert list(row) == AUDIT_COLUMNS
+    # pooled-variance z power for 11/27 vs 3/26 is 68.483%: rounds to 68.5 (half up,
+    # even, down: remainder 0.83 of a tenth), truncates to 68.4; every other usual
+    # formula is far away (55.9 to 73.1%). Truncation makes 53% and 62.3% of 53
+    # impossible (see test_debit_percent), so no one convention fits everything.
+    assert row["verdict"] == "unmatched"
+    assert (
+        "truncate: power 68.4% from pooled_z; impossible: 53%, 62.3%" in row["arithmetic"]
+    )
+    assert (
+        "half_up: no formula prints 68.4%; every percentage possible" in row["arithmetic"]
+    )
+    assert row["result"].startswith("no single convention gives both")

@@ -60,6 +60,7 @@ __all__ = [
     "paper_percentage_table",
     "paper_percentage_summary",
     "audit_rows",
+    "power_convention_row",
 ]
 
 #: How :func:`debit` reconstructs the SD.
@@ -637,3 +638,88 @@ def audit_rows(claims: pd.DataFrame | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def power_convention_row(
+    claims: pd.DataFrame | None = None, *, alpha: float = 0.05
+) -> dict:
+    """Audit row: does one rounding convention give the power and the percentages?
+
+    The printed post hoc power (68.4%) is, of the usual power formulas
+    (:func:`ucmsc_repro.audit.power_check_table`), only a truncation of the
+    pooled-variance normal approximation (68.48%); the percentages the
+    paper prints next to participant counts are possible under half-up
+    rounding, some not under truncation.
+
+    Returns
+    -------
+    dict
+        Keys of :data:`AUDIT_ROW_COLUMNS`; ``check_id``
+        ``rounding_power_vs_percentages``; ``verdict`` ``consistent`` when
+        some convention gives both the power (by some formula) and every
+        percentage, else ``unmatched`` (no single convention does: the power
+        was probably not rounded like the percentages, or comes from another
+        formula).
+    """
+    from ucmsc_repro.audit import power_check_table
+    from ucmsc_repro.reproduction.rounding import consistent_under
+
+    c = _read_claims() if claims is None else claims
+    power = _claim(c, "primary.power.pooled_z")
+    t = power_check_table(c, alpha=alpha)
+    by_conv = {conv: [] for conv in CONVENTIONS}
+    for r in t.itertuples():
+        for conv, ok in consistent_under(power, r.power_pct).items():
+            if ok:
+                by_conv[conv].append(r.method)
+    pct = paper_percentage_table(c, conventions=CONVENTIONS)
+    pct_ok = pct.groupby("convention", sort=False)["verdict"].apply(
+        lambda v: bool(v.eq("consistent").all())
+    )
+    failing = {
+        conv: pct.loc[
+            pct["convention"].eq(conv) & pct["verdict"].ne("consistent"), "reported"
+        ]
+        .map(lambda x: f"{x}%")
+        .tolist()
+        for conv in CONVENTIONS
+    }
+    both = [conv for conv in CONVENTIONS if by_conv[conv] and pct_ok[conv]]
+    parts = []
+    for conv in CONVENTIONS:
+        power_part = (
+            f"power {power}% from {', '.join(by_conv[conv])}"
+            if by_conv[conv]
+            else f"no formula prints {power}%"
+        )
+        pct_part = (
+            "every percentage possible"
+            if pct_ok[conv]
+            else f"impossible: {', '.join(failing[conv])}"
+        )
+        parts.append(f"{conv}: {power_part}; {pct_part}")
+    closest = t.iloc[(t["power_pct"] - float(power)).abs().argmin()]
+    if both:
+        result = f"{', '.join(both)} gives the power and every percentage"
+    else:
+        result = (
+            f"no single convention gives both: {power}% is a truncation of "
+            f"{closest['method']} ({round_with(closest['power_pct'], 2)}%), and truncation "
+            f"makes {', '.join(failing['truncate']) or 'no percentage'} impossible"
+        )
+    return {
+        "check_id": "rounding_power_vs_percentages",
+        "topic": "rounding convention",
+        "check": f"Does one rounding convention give both the {power}% power and the "
+        "percentages of participants?",
+        "inputs": f"power {power}%; percentages "
+        + ", ".join(
+            f"{r}% of {n}"
+            for r, n in pct.drop_duplicates("check_id")[["reported", "n"]].itertuples(
+                index=False
+            )
+        ),
+        "arithmetic": "; ".join(parts),
+        "result": result,
+        "verdict": "consistent" if both else "unmatched",
+    }
