@@ -184,6 +184,11 @@ def test_paper_percentage_table_reads_the_claims_file():
     assert first.loc["male", ["reported", "n"]].tolist() == ["53", 53]
     assert first.loc["adult", ["reported", "n", "stated_count"]].tolist() == ["62", 53, 33]
     assert first.loc["dk_or_dka", ["reported", "n"]].tolist() == ["62.3", 53]
+    # 40.7% is printed in the abstract, the results and the discussion
+    assert first.loc["remission_msc", "printed_in"] == (
+        "Abstract; Results: Efficacy evaluation; Discussion"
+    )
+    assert first.loc["male", "printed_in"] == "Results: Characteristics of the participants"
 
 
 def test_paper_percentage_table_results_by_convention():

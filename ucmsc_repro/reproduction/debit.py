@@ -93,6 +93,7 @@ PAPER_PERCENTAGE_COLUMNS = [
     "reported",
     "n",
     "stated_count",
+    "printed_in",
     "convention",
     "counts",
     "possible",
@@ -515,6 +516,15 @@ def paper_percentage_table(
         stated count, or for the only possible count; ``nan`` otherwise)
         and ``verdict`` (``consistent`` or ``inconsistent``, the audit's
         words: possible, and the stated count among the possible ones).
+
+    Examples
+    --------
+    >>> t = paper_percentage_table()
+    >>> bad = t["verdict"].eq("inconsistent")
+    >>> t.loc[bad, ["reported", "n", "convention"]].values.tolist()
+    [['53', 53, 'truncate'], ['62.3', 53, 'truncate']]
+    >>> t["printed_in"].iloc[0]
+    'Abstract; Results: Efficacy evaluation; Discussion'
     """
     c = _read_claims() if claims is None else claims
     rows = []
@@ -535,6 +545,7 @@ def paper_percentage_table(
                     "reported": case["reported"],
                     "n": n,
                     "stated_count": stated,
+                    "printed_in": "; ".join(case["sections"]),
                     "convention": r["convention"],
                     "counts": r["counts"],
                     "possible": r["possible"],
@@ -564,6 +575,11 @@ def paper_percentage_summary(claims: pd.DataFrame | None = None) -> pd.DataFrame
         ``half_up``, ``half_even``, ``half_down``, ``truncate``) giving the
         possible counts or ``impossible``, and ``implied SD`` (3 decimals,
         rounded half up for display only).
+
+    Examples
+    --------
+    >>> paper_percentage_summary()[["percentage", "half_up", "truncate"]].values.tolist()[2]
+    ['53% of 53', '28/53', 'impossible']
     """
     t = paper_percentage_table(claims)
     rows = []
@@ -601,6 +617,11 @@ def audit_rows(claims: pd.DataFrame | None = None) -> list[dict]:
         ``rounding_<id>``, ``verdict`` is ``consistent`` when the
         percentage (and its stated count) fits half-up rounding, SPSS's
         convention (the paper's software), else ``inconsistent``.
+
+    Examples
+    --------
+    >>> [(r["check_id"], r["verdict"]) for r in audit_rows()][:2]
+    [('rounding_remission_msc', 'consistent'), ('rounding_remission_control', 'consistent')]
     """
     t = paper_percentage_table(claims, conventions=CONVENTIONS)
     rows = []
@@ -660,6 +681,11 @@ def power_convention_row(
         percentage, else ``unmatched`` (no single convention does: the power
         was probably not rounded like the percentages, or comes from another
         formula).
+
+    Examples
+    --------
+    >>> power_convention_row()["verdict"]
+    'unmatched'
     """
     from ucmsc_repro.audit import power_check_table
     from ucmsc_repro.reproduction.rounding import consistent_under

@@ -577,6 +577,12 @@ def audit_p_findings(claims: pd.DataFrame | None = None, *, alpha: float = 0.05)
     without changing the decision. Whether the disagreement counts as an
     inconsistency within the paper is said by the audit row of the same
     ``check_id`` (:func:`shared_from_audit`).
+
+    Examples
+    --------
+    >>> t = audit_p_findings()
+    >>> t["verdict"].value_counts().to_dict()
+    {'consistent': 5, 'inconsistent': 4}
     """
     from ucmsc_repro.audit import (
         p_from_observed_power,
