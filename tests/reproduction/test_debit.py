@@ -263,3 +263,20 @@ def test_power_convention_row():
         "half_up: no formula prints 68.4%; every percentage possible" in row["arithmetic"]
     )
     assert row["result"].startswith("no single convention gives both")
+
+
+@pytest.mark.parametrize("method", list(d.DEBIT_METHODS))
+def test_debit_constant_variables(method):
+    # all zeros (k = 0) or all ones (k = 10): SD 0, printed 0.00
+    assert d.debit("0.00", "0.00", 10, method=method)["consistency"] is True
+    assert d.debit("1.00", "0.00", 10, method=method)["consistency"] is True
+    # a mean of 0.00 cannot have an SD of 0.30 (k = 0 has SD 0; under the interval
+    # method the SDs over [0, 0.005] reach only sqrt(0.005 x 0.995 x 10/9) = 0.0744)
+    assert d.debit("0.00", "0.30", 10, method=method)["consistency"] is False
+
+
+def test_debit_map_accepts_numpy_integers():
+    cases = pd.DataFrame(
+        {"x": ["0.35"], "sd": ["0.49"], "n": pd.array([20], dtype="int64")}
+    )
+    assert d.debit_map(cases)["consistency"].tolist() == [True]

@@ -198,3 +198,11 @@ def test_grim_under_columns_and_rows():
     assert t["convention"].tolist() == list(r.CONVENTIONS)
     assert t["possible"].tolist() == [True, True, True, False]
     assert t["counts"].tolist() == [(28,), (28,), (28,), ()]
+
+
+def test_numpy_numbers_are_read_as_their_shortest_repr():
+    import numpy as np
+
+    assert r.exact_value(np.float64(2.675)) == Fraction(107, 40)
+    assert str(r.round_with(np.float64(0.125), 2, "half_up")) == "0.13"
+    assert r.exact_value(np.int64(3)) == 3
