@@ -541,7 +541,9 @@ def shared_from_scorecard(card: pd.DataFrame, *, alpha: float = 0.05) -> pd.Data
     return out
 
 
-def audit_p_findings(claims: pd.DataFrame | None = None, *, alpha: float = 0.05):
+def audit_p_findings(
+    claims: pd.DataFrame | None = None, *, alpha: float = 0.05
+) -> pd.DataFrame:
     """Every p-value the audit recomputes from the paper's own figures, classified.
 
     The rows: the remission p-value (printed 0.041) against each test the
