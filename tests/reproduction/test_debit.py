@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from ucmsc_repro.claims import read_claims
+from ucmsc_repro.data.claims import read_claims
 from ucmsc_repro.reproduction import debit as d
 from ucmsc_repro.reproduction.rounding import CONVENTIONS
 
@@ -230,7 +230,7 @@ def test_paper_percentage_summary():
 
 
 def test_audit_rows_have_the_audit_format():
-    from ucmsc_repro.audit import AUDIT_COLUMNS, VERDICTS
+    from ucmsc_repro.reproduction.audit_checks import AUDIT_COLUMNS, VERDICTS
 
     assert d.AUDIT_ROW_COLUMNS == AUDIT_COLUMNS
     rows = d.audit_rows()
@@ -247,7 +247,7 @@ def test_audit_rows_have_the_audit_format():
 
 
 def test_power_convention_row():
-    from ucmsc_repro.audit import AUDIT_COLUMNS
+    from ucmsc_repro.reproduction.audit_checks import AUDIT_COLUMNS
 
     row = d.power_convention_row()
     assert list(row) == AUDIT_COLUMNS

@@ -150,8 +150,8 @@ def test_shared_vocabulary_is_complete():
 
 
 def test_status_map_covers_the_existing_words():
-    from ucmsc_repro.audit import VERDICTS
-    from ucmsc_repro.scorecard import STATUSES
+    from ucmsc_repro.reproduction.audit_checks import VERDICTS
+    from ucmsc_repro.reproduction.scorecard import STATUSES
 
     assert set(d.STATUS_MAP["audit"]) == set(VERDICTS)
     assert set(d.STATUS_MAP["scorecard"]) == set(STATUSES)
@@ -193,7 +193,7 @@ def test_sort_findings_is_stable_and_puts_unknown_last():
 
 
 def test_shared_from_audit_on_the_real_audit():
-    from ucmsc_repro.audit import audit_table
+    from ucmsc_repro.reproduction.audit_checks import audit_table
 
     t = d.shared_from_audit(audit_table())
     assert set(t["shared_status"]) <= set(d.SHARED_STATUSES)

@@ -59,7 +59,7 @@ def test_round_with_rejects_non_finite():
 
 
 def test_half_up_agrees_with_the_scorecard_rounding():
-    from ucmsc_repro.scorecard import round_half_up
+    from ucmsc_repro.reproduction.scorecard import round_half_up
 
     for x, d in [(0.125, 2), (2.675, 2), (-2.5, 0), (100 * 11 / 27, 1), (0.0415, 3)]:
         assert r.round_with(x, d, "half_up") == round_half_up(x, d)
@@ -135,7 +135,7 @@ def test_unround_agrees_with_round_with(x, convention):
 
 
 def test_either_convention_is_the_audit_interval():
-    from ucmsc_repro.audit import printed_interval
+    from ucmsc_repro.stats.printed import printed_interval
 
     for text in ("0.041", "62", "40.7"):
         u = r.unround(text)
@@ -176,7 +176,7 @@ def test_grim_counts(pct, n, convention, counts):
 
 
 def test_grim_counts_none_is_the_audit_grim():
-    from ucmsc_repro.audit import grim_percent
+    from ucmsc_repro.stats.printed import grim_percent
 
     for pct, n in [("40.7", 27), ("11.5", 26), ("53", 53), ("62", 53), ("62.3", 53)]:
         assert r.grim_counts(pct, n) == grim_percent(pct, n)

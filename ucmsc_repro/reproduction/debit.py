@@ -101,7 +101,7 @@ PAPER_PERCENTAGE_COLUMNS = [
     "implied_sd",
     "verdict",
 ]
-#: Columns of :func:`audit_rows` (those of ``ucmsc_repro.audit.AUDIT_COLUMNS``).
+#: Columns of :func:`audit_rows` (those of ``audit_checks.AUDIT_COLUMNS``).
 AUDIT_ROW_COLUMNS = [
     "check_id",
     "topic",
@@ -463,7 +463,7 @@ def _claim(claims: pd.DataFrame, key: str, *, section: str | None = None) -> str
 
 def _read_claims():
     # imported here so that this module imports without the package's others
-    from ucmsc_repro.claims import read_claims
+    from ucmsc_repro.data.claims import read_claims
 
     return read_claims()
 
@@ -496,7 +496,7 @@ def paper_percentage_table(
     Parameters
     ----------
     claims : pandas.DataFrame, optional
-        The claims (:func:`ucmsc_repro.claims.read_claims`); default: the
+        The claims (:func:`ucmsc_repro.data.claims.read_claims`); default: the
         shipped claims file.
     conventions : sequence
         Rounding conventions to try; ``None`` is "either at a tie" (the
@@ -603,7 +603,7 @@ def paper_percentage_summary(claims: pd.DataFrame | None = None) -> pd.DataFrame
 
 
 def audit_rows(claims: pd.DataFrame | None = None) -> list[dict]:
-    """The percentages as rows of the audit table (``ucmsc_repro.audit.audit_table``).
+    """The percentages as rows of the audit table (``audit_checks.audit_table``).
 
     One row per paper percentage: under which rounding conventions is it a
     possible percentage of its denominator? The audit's own GRIM rows
@@ -667,7 +667,7 @@ def power_convention_row(
     """Audit row: does one rounding convention give the power and the percentages?
 
     The printed post hoc power (68.4%) is, of the usual power formulas
-    (:func:`ucmsc_repro.audit.power_check_table`), only a truncation of the
+    (:func:`.audit_checks.power_check_table`), only a truncation of the
     pooled-variance normal approximation (68.48%); the percentages the
     paper prints next to participant counts are possible under half-up
     rounding, some not under truncation.
@@ -687,7 +687,7 @@ def power_convention_row(
     >>> power_convention_row()["verdict"]
     'unmatched'
     """
-    from ucmsc_repro.audit import power_check_table
+    from ucmsc_repro.reproduction.audit_checks import power_check_table
     from ucmsc_repro.reproduction.rounding import consistent_under
 
     c = _read_claims() if claims is None else claims

@@ -14,9 +14,9 @@ different weight (statcheck's distinction, Nuijten et al. 2016):
     it lies on the other side of the significance level: the paper's
     conclusion (significant or not) changes.
 
-The audit (:mod:`ucmsc_repro.audit`, verdicts ``consistent``,
+The audit (:mod:`ucmsc_repro.reproduction.audit_checks`, verdicts ``consistent``,
 ``inconsistent``, ``unmatched``, ``imprecise``) and the scorecard
-(:mod:`ucmsc_repro.scorecard`, statuses ``reproduced``, ``differs``,
+(:mod:`ucmsc_repro.reproduction.scorecard`, statuses ``reproduced``, ``differs``,
 ``not_computable``, ``inconsistent``, ``missing``) use different words, and
 the same word ("inconsistent") with different meanings.
 :data:`SHARED_STATUSES` is one vocabulary for both, ordered from the most
@@ -236,7 +236,7 @@ def classify_p(
     recomputed : float or (float, float)
         The recomputed, unrounded p-value; or the least and greatest p-value
         the recomputation allows (e.g. with every printed input anywhere in
-        its rounding interval, :func:`ucmsc_repro.audit.wald_p_range`).
+        its rounding interval, :func:`ucmsc_repro.stats.printed.wald_p_range`).
     alpha : float
         Significance level.
     p_equal_alpha_significant : bool
@@ -460,7 +460,7 @@ def sort_findings(
 
 
 def shared_from_audit(table: pd.DataFrame) -> pd.DataFrame:
-    """The audit table (:func:`ucmsc_repro.audit.audit_table`) with a shared status.
+    """The audit table (:func:`.audit_checks.audit_table`) with a shared status.
 
     Returns
     -------
@@ -493,7 +493,7 @@ def _is_pvalue_key(key: str) -> bool:
 
 
 def shared_from_scorecard(card: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
-    """The scorecard (:func:`ucmsc_repro.scorecard.evaluate_claims`) with a shared status.
+    """The scorecard (:func:`.scorecard.evaluate_claims`) with a shared status.
 
     Parameters
     ----------
@@ -586,13 +586,13 @@ def audit_p_findings(
     >>> t["verdict"].value_counts().to_dict()
     {'consistent': 5, 'inconsistent': 4}
     """
-    from ucmsc_repro.audit import (
+    from ucmsc_repro.data.claims import read_claims
+    from ucmsc_repro.stats.printed import (
         p_from_observed_power,
         spss_chi_square_table,
         wald_from_ci,
         wald_p_range,
     )
-    from ucmsc_repro.claims import read_claims
 
     c = read_claims() if claims is None else claims
 

@@ -6,7 +6,7 @@ one knows how it was rounded. Four conventions are in use:
 ``half_up``
     ties away from zero (0.125 -> 0.13, -2.5 -> -3): SPSS, Excel, most
     hand calculation; the convention of the scorecard
-    (:func:`ucmsc_repro.scorecard.round_half_up`);
+    (:func:`ucmsc_repro.reproduction.scorecard.round_half_up`);
 ``half_even``
     ties to the even digit (0.125 -> 0.12, 0.135 -> 0.14): IEC 60559, the
     convention of Python's ``round`` and R's ``round`` (both act on the
