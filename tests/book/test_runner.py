@@ -51,8 +51,9 @@ def test_failing_chapter_keeps_the_previous_book(tiny_dir, previous_book, monkey
         )
 
     monkeypatch.setattr(runner, "execute_chapter", boom)
+    # jobs=1: chapters run in this process, where the patched function is seen
     with pytest.raises(BuildError, match="Chapter 'Trial profile'.*cell 3: ValueError"):
-        runner.build(tiny_dir, previous_book, progress=False)
+        runner.build(tiny_dir, previous_book, progress=False, jobs=1)
     assert _tree_digest(previous_book) == before
     assert _no_staging_left(previous_book) == []
 
@@ -176,6 +177,7 @@ def test_whole_book_builds_from_the_default_data(tmp_path, monkeypatch):
         assert (out / "html" / "notebooks" / f"{stem}.html").exists(), stem
         assert (out / "notebooks" / info.notebook).exists()
     assert sorted(p.name for p in out.iterdir()) == [
+        ".cache",
         ".ucmsc-book",
         "html",
         "notebooks",

@@ -38,7 +38,19 @@ def _cmd_build(args) -> int:
         )
     except ValueError as err:
         raise UserFacingError(f"Bad analysis setting: {err}") from None
-    report = build(args.data, args.out, settings=settings, progress=not args.no_progress)
+    report = build(
+        args.data,
+        args.out,
+        settings=settings,
+        progress=not args.no_progress,
+        force=args.force,
+        jobs=args.jobs,
+    )
+    if report.reused:
+        names = ", ".join(report.reused)
+        print(f"Reused from the cache (nothing they depend on changed): {names}.")
+    for slug, why in report.reasons.items():
+        print(f"Ran {slug}: {why}.")
     print(f"Built in {report.timings['total']:.1f} s. Open {report.index_html}")
     return 0
 
@@ -111,6 +123,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--adult-onset-age", type=float, default=18)
     b.add_argument("--alpha", type=float, default=0.05)
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument(
+        "--force", action="store_true", help="rerun every chapter, ignoring the cache"
+    )
+    b.add_argument(
+        "--jobs", type=int, default=None, help="chapters run at once (default: CPUs)"
+    )
     b.set_defaults(func=_cmd_build)
 
     v = sub.add_parser("validate", help="check a data folder")

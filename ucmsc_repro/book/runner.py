@@ -9,12 +9,15 @@ embedded default data).
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +30,9 @@ from ..core.exceptions import BuildError
 from ..core.paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
 from ..core.results_table import RESULT_COLUMNS
 from ..core.settings import AnalysisSettings
-from ..data.loading import Dataset, load_dataset
+from ..data.loading import load_dataset
 from ..data.schema import dictionary_table
+from .cache import CACHE_DIR, ChapterCache, digest, source_digest, tree_digest
 
 __all__ = [
     "BuildReport",
@@ -53,6 +57,10 @@ class BuildReport:
     out_dir: Path
     index_html: Path
     timings: dict[str, float] = field(default_factory=dict)
+    #: Chapters taken from the cache, in reading order.
+    reused: list[str] = field(default_factory=list)
+    #: Why each executed chapter ran (e.g. "the data changed").
+    reasons: dict[str, str] = field(default_factory=dict)
 
 
 def _parameters(
@@ -182,18 +190,21 @@ def _check_out_dir(out_dir: Path, data_dir: Path) -> None:
             )
 
 
-def _write_book_sources(src: Path, data: Dataset) -> None:
-    """Copy the book's pages and configuration into ``src`` for this build."""
+def _write_book_sources(src: Path, data: dict) -> None:
+    """Copy the book's pages and configuration into ``src`` for this build.
+
+    ``data`` names the data of the build (``label``, ``synthetic``).
+    """
     shutil.copytree(BOOK_PAGES, src / "book")
     shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    if data.synthetic:
+    if data["synthetic"]:
         note = (
             "Built on the embedded SYNTHETIC cohort reconstructed from the paper's "
             "published aggregates: no value in this book is a trial participant's."
         )
     else:
-        note = f"Built on {data.label}."
+        note = f"Built on {data['label']}."
     config.setdefault("html", {})["announcement"] = note
     (src / "_config.yml").write_text(
         yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -259,6 +270,106 @@ def _swap_into_place(staged: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+#: Chapters that read the other chapters' results of the same build (through
+#: :func:`ucmsc_repro.reproduction.scorecard.gather_results`): they run after
+#: every other chapter, and their cache key includes those results.
+READS_RESULTS = ("cohort", "scorecard")
+#: Chapters that show only the name of the data (the audit checks the paper's
+#: own numbers): a changed data value does not rerun them.
+READS_NO_DATA = ("audit",)
+#: Files a chapter writes into the output folder besides its results.
+EXTRA_OUTPUTS = {"scorecard": ("scorecard.csv",)}
+_DATA_FILES = ("subjects.csv", "visits.csv", "adverse_events.csv", "synthetic.json")
+
+
+def _timed_chapter(info, output_path, parameters, moved) -> float:
+    """Run one chapter (in a worker process); seconds it took."""
+    t = time.perf_counter()
+    execute_chapter(info, output_path, parameters=parameters, moved=moved)
+    return time.perf_counter() - t
+
+
+class _Inline(Executor):
+    """Runs each task when submitted, in this process (``jobs=1``)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        fut = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # noqa: BLE001 - handed to the caller
+            fut.set_exception(err)
+        return fut
+
+
+def _executor(jobs: int) -> Executor:
+    """Where chapters run: worker processes, or this process for ``jobs=1``.
+
+    papermill changes the process's working directory while it runs a
+    notebook, so parallel chapters need processes of their own, not threads.
+    """
+    if jobs <= 1:
+        return _Inline()
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+    )
+
+
+def workers() -> int:
+    """Chapters run at once: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _book_sources_digest() -> str:
+    """The book's own pages and configuration (what the HTML build reads besides
+    the chapters)."""
+    files = sorted([p for p in BOOK_PAGES.rglob("*") if p.is_file()])
+    files += [ROOT / "_toc.yml", ROOT / "_config.yml"]
+    return digest(
+        *[str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes() for p in files]
+    )
+
+
+def _validated_name(data_dir: Path, data_key: str) -> str:
+    return f"{digest(data_key, display_path(data_dir), source_digest())}.json"
+
+
+def _load_summary(data_dir: Path, data_key: str, cache: ChapterCache) -> dict:
+    """Label, kind and size of the data, validating them once per content.
+
+    The same bytes, in the same folder, checked by the same package, pass or
+    fail the same way: a folder validated by an earlier build into this output
+    folder is not validated again (the chapters validate nothing either: see
+    :func:`ucmsc_repro.data.loading.load_dataset`).
+    """
+    marker = cache.root / "validated" / _validated_name(data_dir, data_key)
+    if marker.exists():
+        return json.loads(marker.read_text(encoding="utf-8"))
+    data = load_dataset(data_dir)
+    return {
+        "label": data.label,
+        "synthetic": data.synthetic,
+        "participants": int(len(data.subjects)),
+    }
+
+
+def _reason(previous: dict | None, parts: dict) -> str:
+    if previous is None:
+        return "no earlier run"
+    changed = [name for name, v in parts.items() if previous.get(name) != v]
+    words = {
+        "notebook": "its notebook changed",
+        "data": "the data changed",
+        "settings": "the settings changed",
+        "output": "the output folder changed",
+        "source": "the package or its requirements changed",
+        "inputs": "the results it reads changed",
+    }
+    return ", ".join(words[c] for c in changed) or "its cached run was missing"
+
+
 def build(
     data_dir: str | Path | None = None,
     out_dir: str | Path = "_build",
@@ -266,6 +377,8 @@ def build(
     settings: AnalysisSettings | None = None,
     chapters: tuple[ChapterInfo, ...] = CHAPTERS,
     progress: bool = True,
+    force: bool = False,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Validate the data, run every chapter, build the HTML book.
 
@@ -278,6 +391,10 @@ def build(
         ``results.csv`` and whatever chapters write (``scorecard.csv``).
     settings : AnalysisSettings, optional
         Passed to every chapter as papermill parameters.
+    force : bool
+        Rerun every chapter and the HTML build, whatever the cache holds.
+    jobs : int, optional
+        Chapters run at once (default: :func:`workers`).
 
     Raises
     ------
@@ -286,6 +403,17 @@ def build(
     BuildError
         When a chapter or the HTML build fails; the previous book in
         ``out_dir`` is left untouched.
+
+    Notes
+    -----
+    Chapters run in parallel, the ones in :data:`READS_RESULTS` after all
+    others. A chapter whose inputs (notebook, data bytes, settings, output
+    folder, package source, requirements, and the results it reads) are those
+    of a cached run is not executed: its executed notebook and results are
+    taken from ``out_dir/.cache`` (see :mod:`ucmsc_repro.book.cache`). The
+    HTML build is skipped when every chapter was reused and the book's pages
+    are unchanged. The outputs are byte-identical to a sequential uncached
+    build.
     """
     from tqdm import tqdm
 
@@ -295,58 +423,163 @@ def build(
     out_dir = Path(out_dir).resolve()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    data = load_dataset(data_dir)
+    cache = ChapterCache(out_dir)
+    data_key = tree_digest(data_dir / f for f in _DATA_FILES)
+    summary = _load_summary(data_dir, data_key, cache)
     _check_out_dir(out_dir, data_dir)
     timings["validate"] = time.perf_counter() - t0
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    reused: list[str] = []
+    reasons: dict[str, str] = {}
+    keys: dict[str, str] = {}
     try:
         src, final = staging / "src", staging / "out"
         (src / "notebooks").mkdir(parents=True)
         (final / "results").mkdir(parents=True)
         (final / OUTPUT_MARKER).write_text("built by ucmsc_repro\n", encoding="utf-8")
-        _write_book_sources(src, data)
-        print(f"Data: {data.label}; {len(data.subjects)} participants.", flush=True)
+        (final / CACHE_DIR / "validated").mkdir(parents=True)
+        (final / CACHE_DIR / "validated" / _validated_name(data_dir, data_key)).write_text(
+            json.dumps(summary), encoding="utf-8"
+        )
+        _write_book_sources(src, summary)
+        print(
+            f"Data: {summary['label']}; {summary['participants']} participants.", flush=True
+        )
+        common = {
+            "data": digest(data_key, display_path(data_dir.resolve())),
+            "settings": digest(settings.__dict__),
+            "output": display_path(out_dir),
+            "source": source_digest(),
+        }
+
+        def parts_of(info: ChapterInfo) -> dict:
+            parts = {"notebook": tree_digest([NOTEBOOKS / info.notebook]), **common}
+            if info.slug in READS_NO_DATA:
+                # such a chapter shows the data's name and provenance, not their values
+                parts["data"] = digest(
+                    display_path(data_dir.resolve()),
+                    summary["label"],
+                    tree_digest([data_dir / "synthetic.json"]),
+                )
+            if info.slug in READS_RESULTS:
+                read = [final / "results" / f"{c.slug}.csv" for c in chapters]
+                read = [f for f in read if f.stem not in READS_RESULTS + ("audit",)]
+                parts["inputs"] = tree_digest(read)
+            return parts
+
+        def reuse(info: ChapterInfo, key: str) -> bool:
+            hit = None if force else cache.lookup(info.slug, key)
+            if hit is None:
+                return False
+            shutil.copy2(hit / "notebook.ipynb", src / "notebooks" / info.notebook)
+            if (hit / "results.csv").exists():
+                shutil.copy2(hit / "results.csv", final / "results" / f"{info.slug}.csv")
+            for name in EXTRA_OUTPUTS.get(info.slug, ()):
+                if (hit / name).exists():
+                    shutil.copy2(hit / name, final / name)
+            cache.keep(final, info.slug, key)
+            return True
+
+        def remember(info: ChapterInfo, key: str, parts: dict, ran: bool) -> None:
+            if ran:
+                files = {
+                    "notebook.ipynb": src / "notebooks" / info.notebook,
+                    "results.csv": final / "results" / f"{info.slug}.csv",
+                }
+                files |= {n: final / n for n in EXTRA_OUTPUTS.get(info.slug, ())}
+                cache.store(final, info.slug, key, files)
+            (final / CACHE_DIR / info.slug).mkdir(parents=True, exist_ok=True)
+            (final / CACHE_DIR / info.slug / "last.json").write_text(
+                json.dumps(parts, sort_keys=True), encoding="utf-8"
+            )
+
         bar = tqdm(
             total=len(chapters) + 1,
             disable=not progress,
             unit="chapter",
             bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}]",
         )
-        with bar:
-            for info in chapters:
-                bar.set_description_str(info.title)
-                t = time.perf_counter()
-                params = _parameters(
-                    data_dir.resolve(),
-                    final / "results" / f"{info.slug}.csv",
-                    final,
-                    settings,
-                )
-                execute_chapter(
-                    info,
-                    src / "notebooks" / info.notebook,
-                    parameters=params,
-                    moved={str(final): str(out_dir)},
-                )
-                timings[info.slug] = time.perf_counter() - t
-                bar.write(f"  {info.title}: {timings[info.slug]:.1f} s")
-                bar.update(1)
-            bar.set_description_str("HTML (jupyter-book)")
+        first = [c for c in chapters if c.slug not in READS_RESULTS]
+        then = [c for c in chapters if c.slug in READS_RESULTS]
+        pool = _executor(jobs or workers())
+        with bar, pool:
+            for stage in (first, then):
+                running = {}
+                for info in stage:
+                    parts = parts_of(info)
+                    key = keys[info.slug] = digest(parts)
+                    if reuse(info, key):
+                        reused.append(info.slug)
+                        remember(info, key, parts, ran=False)
+                        bar.write(f"  {info.title}: reused")
+                        bar.update(1)
+                        continue
+                    last = cache.root / info.slug / "last.json"
+                    previous = json.loads(last.read_text()) if last.exists() else None
+                    reasons[info.slug] = "forced" if force else _reason(previous, parts)
+                    res_out = final / "results" / f"{info.slug}.csv"
+                    params = _parameters(data_dir.resolve(), res_out, final, settings)
+                    fut = pool.submit(
+                        _timed_chapter,
+                        info,
+                        src / "notebooks" / info.notebook,
+                        params,
+                        {str(final): str(out_dir)},
+                    )
+                    running[fut] = (info, key, parts)
+                    if fut.done() and fut.exception() is not None:
+                        break  # inline (jobs=1): stop at the first failing chapter
+                try:
+                    for fut in as_completed(running):
+                        seconds = fut.result()
+                        info, key, parts = running[fut]
+                        timings[info.slug] = seconds
+                        remember(info, key, parts, ran=True)
+                        bar.write(f"  {info.title}: {seconds:.1f} s")
+                        bar.update(1)
+                except BaseException:
+                    for f in running:
+                        f.cancel()
+                    raise
             t = time.perf_counter()
             _merge_results(final / "results", final / "results.csv")
-            _jupyter_book(src)
+            html_key = digest(
+                [keys[c.slug] for c in chapters], _book_sources_digest(), summary["label"]
+            )
+            old_key = cache.root / "html.key"
+            same_html = (
+                not force
+                and len(reused) == len(chapters)
+                and old_key.exists()
+                and old_key.read_text(encoding="utf-8") == html_key
+                and (out_dir / "html").is_dir()
+            )
+            if same_html:
+                shutil.copytree(out_dir / "html", final / "html")
+                bar.write("  HTML (jupyter-book): reused")
+            else:
+                bar.set_description_str("HTML (jupyter-book)")
+                _jupyter_book(src)
+                shutil.move(str(src / "_build" / "html"), str(final / "html"))
+                bar.write(f"  HTML (jupyter-book): {time.perf_counter() - t:.1f} s")
+            (final / CACHE_DIR / "html.key").write_text(html_key, encoding="utf-8")
             timings["html"] = time.perf_counter() - t
-            bar.write(f"  HTML (jupyter-book): {timings['html']:.1f} s")
             bar.update(1)
-        shutil.move(str(src / "_build" / "html"), str(final / "html"))
         shutil.copytree(src / "notebooks", final / "notebooks")
         _swap_into_place(final, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = time.perf_counter() - t0
     index = out_dir / "html" / "index.html"
-    return BuildReport(out_dir=out_dir, index_html=index, timings=timings)
+    order = [c.slug for c in chapters]
+    return BuildReport(
+        out_dir=out_dir,
+        index_html=index,
+        timings=timings,
+        reused=[s for s in order if s in reused],
+        reasons={s: reasons[s] for s in order if s in reasons},
+    )
 
 
 def refresh_notebooks(

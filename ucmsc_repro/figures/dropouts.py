@@ -1,0 +1,134 @@
+"""Figure of the dropouts chapter: the tipping-point grid as a heat map."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+__all__ = ["tipping_point_figure"]
+
+
+def tipping_point_figure(
+    grid: pd.DataFrame,
+    *,
+    x1: int,
+    n1: int,
+    d1: int,
+    x2: int,
+    n2: int,
+    d2: int,
+    alpha: float = 0.05,
+    test_label: str = "Fisher exact test",
+) -> Figure:
+    """Heat map of the p-value for every split of the dropouts into remitters.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        Output of ``ucmsc_repro.stats.missing_outcome.tipping_point_grid``
+        (columns ``msc_dropouts_remitting``, ``control_dropouts_remitting``,
+        ``pval``, ``significant``).
+    x1, n1, d1, x2, n2, d2 : int
+        Remitters, completers with a known outcome and dropouts of the MSC
+        (1) and control (2) arm.
+    alpha : float
+        Significance level: the boundary between cells with p < alpha and
+        p >= alpha is drawn as a thick line (the alpha contour of the grid).
+    test_label : str
+        Name of the test, for the colour-bar label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        x axis: MSC dropouts who remit (0..d1); y axis: control dropouts who
+        remit (0..d2); colour: p-value, centred on alpha (dark blue well
+        below, white at alpha, red above). A cross marks the split expected
+        if dropouts remitted at their own arm's completer rate (x1/n1,
+        x2/n2); the title gives those observed rates. Significant cells
+        carry a dot. A grid without any testable cell is drawn empty with a
+        sentence saying so.
+    """
+    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    p = (
+        grid.pivot(
+            index="control_dropouts_remitting",
+            columns="msc_dropouts_remitting",
+            values="pval",
+        )
+        .sort_index()
+        .sort_index(axis=1)
+    )
+    cols, rows = p.columns.to_numpy(), p.index.to_numpy()
+    values = p.to_numpy(float)
+    rate1 = f"{x1}/{n1} ({100 * x1 / n1:.1f}%)" if n1 else f"{x1}/{n1}"
+    rate2 = f"{x2}/{n2} ({100 * x2 / n2:.1f}%)" if n2 else f"{x2}/{n2}"
+    ax.set_title(f"Completers: MSC {rate1}, control {rate2}", fontsize=10)
+    ax.set_xlabel(f"MSC dropouts who remit (of {d1})")
+    ax.set_ylabel(f"Control dropouts who remit (of {d2})")
+    if not np.isfinite(values).any():
+        ax.text(
+            0.5,
+            0.5,
+            "No split of the dropouts can be tested",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return fig
+    norm = TwoSlopeNorm(vmin=0.0, vcenter=alpha, vmax=1.0)
+    mesh = ax.pcolormesh(
+        np.r_[cols - 0.5, cols[-1] + 0.5],
+        np.r_[rows - 0.5, rows[-1] + 0.5],
+        np.ma.masked_invalid(values),
+        cmap="RdBu_r",
+        norm=norm,
+        shading="flat",
+    )
+    bar = fig.colorbar(mesh, ax=ax, ticks=[0, alpha / 2, alpha, 0.25, 0.5, 0.75, 1.0])
+    bar.set_label(f"p-value ({test_label}); white at alpha = {alpha:g}")
+    sig = np.where(np.isfinite(values), values < alpha, False)
+    # alpha contour: every cell edge between a significant and a non-significant cell
+    for r in range(sig.shape[0]):
+        for c in range(sig.shape[1]):
+            if c + 1 < sig.shape[1] and sig[r, c] != sig[r, c + 1]:
+                ax.plot(
+                    [cols[c] + 0.5] * 2,
+                    [rows[r] - 0.5, rows[r] + 0.5],
+                    color="black",
+                    lw=2.2,
+                )
+            if r + 1 < sig.shape[0] and sig[r, c] != sig[r + 1, c]:
+                ax.plot(
+                    [cols[c] - 0.5, cols[c] + 0.5],
+                    [rows[r] + 0.5] * 2,
+                    color="black",
+                    lw=2.2,
+                )
+    yy, xx = np.nonzero(sig)
+    ax.scatter(cols[xx], rows[yy], s=8, color="black", label=f"p < {alpha:g}")
+    if n1 and n2:
+        e1, e2 = d1 * x1 / n1, d2 * x2 / n2
+        ax.scatter(
+            [e1],
+            [e2],
+            marker="X",
+            s=120,
+            color="gold",
+            edgecolor="black",
+            zorder=5,
+            label="expected if dropouts remit at their arm's rate",
+        )
+    ax.set_xticks(cols)
+    ax.set_yticks(rows)
+    ax.set_xlim(cols[0] - 0.5, cols[-1] + 0.5)
+    ax.set_ylim(rows[0] - 0.5, rows[-1] + 0.5)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8, frameon=False
+    )
+    fig.tight_layout()
+    return fig
