@@ -18,7 +18,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from ucmsc_repro.chapters import dropouts as dr
-from ucmsc_repro.figures.dropouts import tipping_point_figure
+from ucmsc_repro.figures.dropouts import tipping_figure, tipping_point_figure
 
 matplotlib.use("Agg")
 
@@ -197,7 +197,7 @@ def test_tipping_point_figure_returns_a_figure(counts):
 
 
 def test_chapter_figure_uses_the_chapter_counts():
-    fig = dr.tipping_figure(stand_in(PAPER))
+    fig = tipping_figure(stand_in(PAPER))
     ax = fig.axes[0]
     assert ax.get_xlabel() == "MSC dropouts who remit (of 5)"
     assert ax.get_ylabel() == "Control dropouts who remit (of 9)"

@@ -31,7 +31,6 @@ __all__ = [
     "dropout_counts",
     "imputation_frame",
     "tipping_grid",
-    "tipping_figure",
     "results",
     "estimands_table",
     "small_sample_display",
@@ -124,30 +123,6 @@ def tipping_grid(ch, *, test: str = "fisher") -> pd.DataFrame:
     """Tipping-point grid of the trial's dropouts (see ``tipping_point_grid``)."""
     return mo.tipping_point_grid(
         *_args(dropout_counts(ch)), test=test, alpha=ch.settings.alpha
-    )
-
-
-def tipping_figure(ch, *, test: str = "fisher"):
-    """Heat map of the tipping-point grid (``ucmsc_repro.figures.dropouts``)."""
-    from ucmsc_repro.figures.dropouts import tipping_point_figure
-
-    c = dropout_counts(ch)
-    labels = {
-        "fisher": "Fisher exact test",
-        "mid-p": "Fisher mid-p",
-        "barnard": "Barnard's exact test",
-        "boschloo": "Boschloo's exact test",
-    }
-    return tipping_point_figure(
-        tipping_grid(ch, test=test),
-        x1=c["x1"],
-        n1=c["n1"],
-        d1=c["d1"],
-        x2=c["x2"],
-        n2=c["n2"],
-        d2=c["d2"],
-        alpha=ch.settings.alpha,
-        test_label=labels[test],
     )
 
 

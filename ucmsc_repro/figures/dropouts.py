@@ -132,3 +132,27 @@ def tipping_point_figure(
     )
     fig.tight_layout()
     return fig
+
+
+def tipping_figure(ch, *, test: str = "fisher"):
+    """Heat map of the tipping-point grid of a chapter's data."""
+    from ..chapters.dropouts import dropout_counts, tipping_grid
+
+    c = dropout_counts(ch)
+    labels = {
+        "fisher": "Fisher exact test",
+        "mid-p": "Fisher mid-p",
+        "barnard": "Barnard's exact test",
+        "boschloo": "Boschloo's exact test",
+    }
+    return tipping_point_figure(
+        tipping_grid(ch, test=test),
+        x1=c["x1"],
+        n1=c["n1"],
+        d1=c["d1"],
+        x2=c["x2"],
+        n2=c["n2"],
+        d2=c["d2"],
+        alpha=ch.settings.alpha,
+        test_label=labels[test],
+    )
