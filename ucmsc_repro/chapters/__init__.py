@@ -70,19 +70,25 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
         "chapters.factors",
     ),
     ChapterInfo(
+        "dropouts",
+        "08_dropouts.ipynb",
+        "Dropouts and small samples",
+        "chapters.dropouts",
+    ),
+    ChapterInfo(
         "cohort",
-        "08_synthetic_cohort.ipynb",
+        "09_synthetic_cohort.ipynb",
         "How the synthetic cohort was built",
         "synthetic.cohort",
     ),
     ChapterInfo(
         "scorecard",
-        "09_scorecard.ipynb",
+        "10_scorecard.ipynb",
         "Reproduction scorecard",
         "reproduction.scorecard",
     ),
     ChapterInfo(
-        "audit", "10_audit.ipynb", "Statistical audit of the paper", "reproduction.audit"
+        "audit", "11_audit.ipynb", "Statistical audit of the paper", "reproduction.audit"
     ),
 )
 
