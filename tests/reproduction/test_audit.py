@@ -65,3 +65,51 @@ def test_chapter_results_count_the_verdicts(table):
     assert res["audit.checks.all.n"] == len(table)
     assert sum(res[f"audit.{v}.all.n"] for v in audit.VERDICTS) == len(table)
     assert res["audit.rr.crude"] == pytest.approx((11 / 27) / (3 / 26))
+
+
+# --- the whole audit in the vocabulary it shares with the scorecard (issue 16) --------
+
+
+@pytest.fixture(scope="module")
+def full():
+    return audit.full_audit_table()
+
+
+def test_full_audit_adds_the_percentage_and_convention_checks(full, table):
+    # five paper percentages (40.7% of 27, 11.5% of 26, 53%, 62% and 62.3% of 53) and
+    # one check of whether a single rounding convention gives power and percentages
+    ids = set(full["check_id"])
+    assert len(full) == len(table) + 6
+    assert {"rounding_male", "rounding_power_vs_percentages"} <= ids
+
+
+def test_every_check_has_one_shared_status_and_the_counts_add_up(full):
+    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES
+
+    assert full["status"].isin(list(SHARED_STATUSES)).all()
+    res = audit.results(None, table=full).set_index("key")["value"]
+    slugs = [s.replace(" ", "_").replace("-", "_") for s in SHARED_STATUSES]
+    assert sum(res[f"audit.status.{s}.n"] for s in slugs) == len(full)
+
+
+def test_findings_are_sorted_most_serious_first(full):
+    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES
+
+    rank = {s: i for i, s in enumerate(SHARED_STATUSES)}
+    order = [rank[s] for s in full["status"]]
+    assert order == sorted(order)
+
+
+def test_decisions_show_each_recomputed_p_with_its_conventions():
+    # hand computation: Pearson's chi-square on 11/27 vs 3/26 gives p = 0.0159, which
+    # prints as 0.016 under every convention, not as the reported 0.041; the
+    # stepwise OR's Wald p from its printed CI (0.0242) prints as 0.024 but the
+    # printed numbers' rounding allows 0.017-0.034, which contains 0.023
+    d = audit.decision_display()
+    first = d.iloc[0]
+    assert first["Reported p"] == "0.041" and first["Recomputed p"] == "0.016"
+    assert first["Prints as reported under"] == "no rounding convention"
+    fcp = d.loc[d["Finding"].str.contains("fasting C-peptide")].iloc[0]
+    assert fcp["Recomputed p"] == "0.024 (0.017 to 0.034)"
+    assert "round half up" in fcp["Prints as reported under"]
+    assert not d["Status"].eq("decision-changing").any()  # none changes a conclusion

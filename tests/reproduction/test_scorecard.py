@@ -285,3 +285,23 @@ def test_gather_results_prefers_the_files_the_chapters_wrote(tmp_path):
     got, source = sc.gather_results(ch, results_dir=tmp_path)
     assert source == "recorded"
     assert got.set_index("key").loc["trial_profile.enrolled.all.n", "value"] == 99.0
+
+
+def test_shared_status_counts_add_up_to_the_claims(tmp_path):
+    # one reproduced claim and one that differs (12/27 = 44.4% against 40.7%): in the
+    # vocabulary shared with the audit, 1 reproduced + 1 differs = 2 claims
+    from types import SimpleNamespace
+
+    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES
+
+    other = {**PCT, "key": "primary.remission.msc.pct.copy"}
+    claims = _claims(tmp_path, [PCT, other])
+    card = sc.evaluate_claims(
+        claims, _results({PCT["key"]: 100 * 11 / 27, other["key"]: 100 * 12 / 27})
+    )
+    ch = SimpleNamespace(settings=SimpleNamespace(alpha=0.05))
+    res = sc.results(ch, card=card).set_index("key")["value"]
+    slugs = [s.replace(" ", "_").replace("-", "_") for s in SHARED_STATUSES]
+    assert sum(res[f"scorecard.status.{s}.n"] for s in slugs) == 2
+    assert res["scorecard.status.reproduced.n"] == 1
+    assert res["scorecard.status.differs.n"] == 1

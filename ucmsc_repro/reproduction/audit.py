@@ -54,6 +54,8 @@ from .audit_checks import (
 )
 
 __all__ = [
+    "full_audit_table",
+    "status_counts",
     "VERDICTS",
     "AUDIT_COLUMNS",
     "power_check_table",
@@ -63,6 +65,97 @@ __all__ = [
     "verdict_counts",
     "results",
 ]
+
+
+def full_audit_table(claims: pd.DataFrame | None = None, *, alpha: float = 0.05):
+    """Every check of the audit, most serious first, with the book's shared status.
+
+    The checks of :func:`audit_table`, the percentage checks under every
+    rounding convention (GRIM and DEBIT: :func:`.debit.audit_rows`) and the
+    check whether one convention gives both the power and the percentages
+    (:func:`.debit.power_convention_row`); each gets a ``status`` in the
+    vocabulary the scorecard uses too (:data:`.decisions.SHARED_STATUSES`),
+    and the rows are sorted with decision-changing findings first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`AUDIT_COLUMNS` and ``status``.
+    """
+    from . import debit, decisions
+
+    c = read_claims() if claims is None else claims
+    rows = [*debit.audit_rows(c), debit.power_convention_row(c, alpha=alpha)]
+    t = pd.concat([audit_table(c, alpha=alpha), pd.DataFrame(rows)], ignore_index=True)
+    t = decisions.sort_findings(decisions.shared_from_audit(t))
+    return t.rename(columns={"shared_status": "status"}).reset_index(drop=True)
+
+
+def status_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Checks per shared status, most serious first: ``status``, ``checks``, ``meaning``."""
+    from .decisions import SHARED_STATUSES
+
+    counts = table["status"].value_counts()
+    return pd.DataFrame(
+        {
+            "status": list(SHARED_STATUSES),
+            "checks": [int(counts.get(k, 0)) for k in SHARED_STATUSES],
+            "meaning": list(SHARED_STATUSES.values()),
+        }
+    )
+
+
+def decision_display(claims: pd.DataFrame | None = None, *, alpha: float = 0.05):
+    """Each recomputed p-value against the reported one, decision-changing first.
+
+    Columns for the reader: finding, reported, recomputed (3 decimals, or the
+    range when the printed numbers allow one), method, rounding conventions
+    under which the recomputed value prints as the reported one, status.
+    """
+    from .decisions import audit_p_findings, sort_findings
+
+    f = sort_findings(audit_p_findings(claims, alpha=alpha))
+
+    def shown(r) -> str:
+        if pd.notna(r.recomputed_low) and pd.notna(r.recomputed_high):
+            return f"{r.recomputed:.3f} ({r.recomputed_low:.3f} to {r.recomputed_high:.3f})"
+        return f"{r.recomputed:.3f}"
+
+    return pd.DataFrame(
+        {
+            "Finding": f["finding"],
+            "Reported p": f["reported"],
+            "Recomputed p": [shown(r) for r in f.itertuples()],
+            "Method": f["method"],
+            "Prints as reported under": [
+                _conventions(c, rel)
+                for c, rel in zip(f["conventions"], f["relation"], strict=True)
+            ],
+            "Status": f["shared_status"],
+        }
+    )
+
+
+def _conventions(names: str, relation: str) -> str:
+    from .rounding import CONVENTION_LABELS
+
+    if relation != "eq":
+        return "a bound: no rounding involved"
+    if not names:
+        return "no rounding convention"
+    short = {k: v.split(":")[0] for k, v in CONVENTION_LABELS.items()}
+    return ", ".join(short.get(n.strip(), n.strip()) for n in names.split(","))
+
+
+def _slug(status: str) -> str:
+    return status.replace(" ", "_").replace("-", "_")
+
+
+def shared_statuses() -> tuple[str, ...]:
+    """The shared vocabulary of the audit and the scorecard, most serious first."""
+    from .decisions import SHARED_STATUSES
+
+    return tuple(SHARED_STATUSES)
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -111,6 +204,10 @@ def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     counts = t["verdict"].value_counts()
     for v in VERDICTS:
         add(f"{v}.all.n", counts.get(v, 0), "count")
+    if "status" in t.columns:
+        shared = t["status"].value_counts()
+        for status in shared_statuses():
+            add(f"status.{_slug(status)}.n", shared.get(status, 0), "count")
     x1, n1, x2, n2 = remission_counts(c)
     slugs = ["chi2", "yates", "fisher", "lr", "fisher_one_sided", "linear_by_linear"]
     for slug, r in zip(
