@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ucmsc_repro.stats import imputation as mi
 from ucmsc_repro.stats import missing_outcome as mo
 
 # Lu et al. 2021: 11/27 MSC and 3/26 control remitters among completers;
@@ -109,7 +110,7 @@ def test_grid_accepts_other_tests(test):
 def test_rubin_pool_matches_hand_computation_and_r_pool_scalar():
     q = [0.30, 0.25, 0.35, 0.28, 0.32]
     u = [0.010, 0.012, 0.011, 0.009, 0.013]
-    r = mo.rubin_pool(q, u, df_complete=50)
+    r = mi.rubin_pool(q, u, df_complete=50)
     # Hand: Qbar = 1.5/5 = 0.30; Ubar = 0.055/5 = 0.011; B = 0.0058/4 = 0.00145;
     # T = 0.011 + 1.2 * 0.00145 = 0.01274; lambda = 0.00174/0.01274 = 0.136578;
     # df_old = 4/lambda^2 = 214.44; df_obs = (51/53) 50 (1 - lambda) = 41.542;
@@ -129,13 +130,13 @@ def test_rubin_pool_matches_hand_computation_and_r_pool_scalar():
 
 
 def test_rubin_pool_without_between_variance_uses_complete_data_df():
-    r = mo.rubin_pool([0.2, 0.2, 0.2], [0.01, 0.01, 0.01], df_complete=40)
+    r = mi.rubin_pool([0.2, 0.2, 0.2], [0.01, 0.01, 0.01], df_complete=40)
     assert r["between"] == 0 and r["df"] == 40 and r["lambda"] == 0
 
 
 @pytest.mark.parametrize(("q", "u"), [([0.1], [0.01]), ([0.1, np.nan], [0.01, 0.01])])
 def test_rubin_pool_degenerate_input_gives_nan_and_note(q, u):
-    r = mo.rubin_pool(q, u)
+    r = mi.rubin_pool(q, u)
     assert math.isnan(r["estimate"]) and r["note"]
 
 
@@ -189,7 +190,7 @@ def test_deterministic_trial_matches_the_r_data_set():
 def test_multiple_imputation_agrees_with_r_mice_within_monte_carlo_error():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = mo.multiple_imputation_remission(
+        r = mi.multiple_imputation_remission(
             deterministic_trial(), covariates=["x"], m=200, seed=2021
         ).set_index("measure")
     lor, rd = r.loc["log odds ratio"], r.loc["risk difference"]
@@ -204,16 +205,16 @@ def test_multiple_imputation_agrees_with_r_mice_within_monte_carlo_error():
 
 def test_multiple_imputation_is_reproducible_with_a_seed():
     d = deterministic_trial()
-    a = mo.multiple_imputation_remission(d, covariates=["x"], m=20, seed=7)
-    b = mo.multiple_imputation_remission(d, covariates=["x"], m=20, seed=7)
-    c = mo.multiple_imputation_remission(d, covariates=["x"], m=20, seed=8)
+    a = mi.multiple_imputation_remission(d, covariates=["x"], m=20, seed=7)
+    b = mi.multiple_imputation_remission(d, covariates=["x"], m=20, seed=7)
+    c = mi.multiple_imputation_remission(d, covariates=["x"], m=20, seed=8)
     pd.testing.assert_frame_equal(a, b)
     assert a["estimate"].iloc[0] != c["estimate"].iloc[0]
 
 
 def test_no_missing_outcome_reproduces_the_complete_data_analysis():
     d = deterministic_trial().dropna()
-    r = mo.multiple_imputation_remission(d, covariates=["x"], m=5, seed=1)
+    r = mi.multiple_imputation_remission(d, covariates=["x"], m=5, seed=1)
     rd = r.set_index("measure").loc["risk difference"]
     # Hand: 12/24 - 6/24 = 0.25, Wald variance 0.5*0.5/24 + 0.25*0.75/24
     assert rd.estimate == pytest.approx(0.25)
@@ -234,7 +235,7 @@ def test_perfect_prediction_and_zero_cells_do_not_warn():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = mo.multiple_imputation_remission(d, covariates=["x", "sex"], m=30, seed=3)
+        r = mi.multiple_imputation_remission(d, covariates=["x", "sex"], m=30, seed=3)
     assert r["estimate"].notna().all()
     assert "0.5 added" in r.set_index("measure").loc["log odds ratio", "note"]
 
@@ -250,7 +251,7 @@ def test_arm_without_known_outcome_gives_nan_and_a_note(remission):
     d = pd.DataFrame({"arm": ["MSC"] * 3 + ["control"] * 3, "remission": remission})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = mo.multiple_imputation_remission(d, m=5, seed=1)
+        r = mi.multiple_imputation_remission(d, m=5, seed=1)
     if remission[0] is None:
         assert r["estimate"].isna().all()
         assert r["note"].str.contains("no participant with a known outcome").all()
@@ -260,7 +261,7 @@ def test_arm_without_known_outcome_gives_nan_and_a_note(remission):
 
 def test_empty_arm_in_frame_gives_nan_and_a_note():
     d = pd.DataFrame({"arm": ["MSC"] * 3, "remission": [1, None, 0]})
-    r = mo.multiple_imputation_remission(d, m=5, seed=1)
+    r = mi.multiple_imputation_remission(d, m=5, seed=1)
     assert r["estimate"].isna().all() and r["note"].str.contains("no participants").all()
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ucmsc_repro.stats import fragility as fr
+from ucmsc_repro.stats import imputation as mi
 from ucmsc_repro.stats import missing_outcome as mo
 from ucmsc_repro.stats import small_sample as ss
 
@@ -127,7 +128,7 @@ def tipping_grid(ch, *, test: str = "fisher") -> pd.DataFrame:
 
 
 def _mi(ch) -> pd.DataFrame:
-    return mo.multiple_imputation_remission(
+    return mi.multiple_imputation_remission(
         imputation_frame(ch),
         outcome="remission",
         arm="arm",
