@@ -338,3 +338,15 @@ def test_chapter_texts_say_which_test_prints_as_the_papers_p_value():
 )
 def test_rounding_to_the_printed_precision_is_half_up(value, reported, digits, expected):
     assert rmt._rounds_to(value, reported, digits) is expected
+
+
+@pytest.mark.parametrize(("x", "n"), [(0, 36), (36, 36), (0, 1)])
+def test_wilson_bounds_at_zero_and_all_events_are_exactly_0_and_100(x, n):
+    # Newcombe 1998, method 3: at x = 0 the lower Wilson bound is 0 and at x = n the
+    # upper bound is 1, exactly (statsmodels returns 6.9e-18 for 0/36); issue 10
+    r = rm.rates_by_arm(_arms(x, n, 1, 2)).set_index("arm_key").loc["msc"]
+    if x == 0:
+        assert r["ci_low"] == 0.0
+    if x == n:
+        assert r["ci_high"] == 100.0
+    assert r["pct"] - r["ci_low"] >= 0 and r["ci_high"] - r["pct"] >= 0

@@ -127,3 +127,13 @@ def test_standardized_differences_by_hand():
     assert smd_continuous([1, 2, 3], [2, 3, 4]) == pytest.approx(-1.0)
     # (0.5 - 0.3) / sqrt((0.25 + 0.21) / 2) = 0.2 / 0.479583
     assert smd_binary(0.5, 0.3) == pytest.approx(0.2 / math.sqrt(0.23))
+
+
+def test_categorical_comparison_with_an_empty_group_is_not_tested():
+    # a group with no values: no expected counts, so no chi-square or Fisher test
+    # (scipy's chi2_contingency raises on the zero row); issue 10
+    from ucmsc_repro.stats.comparisons import compare_categorical
+
+    r = compare_categorical(["a", "b", "a"], [])
+    assert r["test"] == "not tested (a group has no values)"
+    assert r["pval"] != r["pval"] and (r["n1"], r["n2"]) == (3, 0)

@@ -94,8 +94,9 @@ def rates_by_arm(
     -----
     The Wilson score interval is
     :func:`statsmodels.stats.proportion.proportion_confint` with
-    ``method="wilson"`` (Newcombe 1998, method 3). An arm with ``n = 0`` has
-    missing ``pct`` and interval.
+    ``method="wilson"`` (Newcombe 1998, method 3), with its exact bounds 0% at
+    0 events and 100% at n events. An arm with ``n = 0`` has missing ``pct``
+    and interval.
 
     References
     ----------
@@ -117,6 +118,10 @@ def rates_by_arm(
         if n:
             low, high = proportion_confint(events, n, alpha=alpha, method="wilson")
             pct, low, high = 100.0 * events / n, 100.0 * float(low), 100.0 * float(high)
+            # the Wilson bounds at 0 and n events are exactly 0% and 100%;
+            # statsmodels returns them with rounding noise (6.9e-18 for 0/36)
+            low = 0.0 if events == 0 else low
+            high = 100.0 if events == n else high
         else:
             pct = low = high = float("nan")
         rows.append(

@@ -183,6 +183,15 @@ def compare_categorical(x, y) -> dict:
     )
     table = table[:, table.sum(axis=0) > 0]
     out = {"n1": int(sx.size), "n2": int(sy.size), "note": ""}
+    if sx.size == 0 or sy.size == 0:
+        # a group with no values has no expected counts: no test is defined
+        out.update(
+            test="not tested (a group has no values)",
+            statistic=float("nan"),
+            dof=float("nan"),
+            pval=float("nan"),
+        )
+        return out
     if table.shape[1] < 2:
         out.update(
             test="not tested (one category)",
