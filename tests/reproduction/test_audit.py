@@ -84,11 +84,11 @@ def test_full_audit_adds_the_percentage_and_convention_checks(full, table):
 
 
 def test_every_check_has_one_shared_status_and_the_counts_add_up(full):
-    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES
+    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES, status_key
 
     assert full["status"].isin(list(SHARED_STATUSES)).all()
     res = audit.results(None, table=full).set_index("key")["value"]
-    slugs = [s.replace(" ", "_").replace("-", "_") for s in SHARED_STATUSES]
+    slugs = [status_key(s) for s in SHARED_STATUSES]
     assert sum(res[f"audit.status.{s}.n"] for s in slugs) == len(full)
 
 

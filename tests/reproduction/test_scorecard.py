@@ -292,7 +292,7 @@ def test_shared_status_counts_add_up_to_the_claims(tmp_path):
     # vocabulary shared with the audit, 1 reproduced + 1 differs = 2 claims
     from types import SimpleNamespace
 
-    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES
+    from ucmsc_repro.reproduction.decisions import SHARED_STATUSES, status_key
 
     other = {**PCT, "key": "primary.remission.msc.pct.copy"}
     claims = _claims(tmp_path, [PCT, other])
@@ -301,7 +301,7 @@ def test_shared_status_counts_add_up_to_the_claims(tmp_path):
     )
     ch = SimpleNamespace(settings=SimpleNamespace(alpha=0.05))
     res = sc.results(ch, card=card).set_index("key")["value"]
-    slugs = [s.replace(" ", "_").replace("-", "_") for s in SHARED_STATUSES]
+    slugs = [status_key(s) for s in SHARED_STATUSES]
     assert sum(res[f"scorecard.status.{s}.n"] for s in slugs) == 2
     assert res["scorecard.status.reproduced.n"] == 1
     assert res["scorecard.status.differs.n"] == 1

@@ -52,6 +52,7 @@ from .audit_checks import (
     remission_counts,
     remission_tests_display,
 )
+from .decisions import status_key
 
 __all__ = [
     "full_audit_table",
@@ -147,10 +148,6 @@ def _conventions(names: str, relation: str) -> str:
     return ", ".join(short.get(n.strip(), n.strip()) for n in names.split(","))
 
 
-def _slug(status: str) -> str:
-    return status.replace(" ", "_").replace("-", "_")
-
-
 def shared_statuses() -> tuple[str, ...]:
     """The shared vocabulary of the audit and the scorecard, most serious first."""
     from .decisions import SHARED_STATUSES
@@ -207,7 +204,7 @@ def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     if "status" in t.columns:
         shared = t["status"].value_counts()
         for status in shared_statuses():
-            add(f"status.{_slug(status)}.n", shared.get(status, 0), "count")
+            add(f"status.{status_key(status)}.n", shared.get(status, 0), "count")
     x1, n1, x2, n2 = remission_counts(c)
     slugs = ["chi2", "yates", "fisher", "lr", "fisher_one_sided", "linear_by_linear"]
     for slug, r in zip(

@@ -392,6 +392,17 @@ def decision_table(
     return out
 
 
+def status_key(status: str) -> str:
+    """The part of a result key that names a shared status.
+
+    Examples
+    --------
+    >>> status_key("inconsistent within the paper"), status_key("decision-changing")
+    ('inconsistent_within_the_paper', 'decision_changing')
+    """
+    return status.replace(" ", "_").replace("-", "_")
+
+
 def to_shared(word: str, source: str) -> str:
     """The shared status of an existing status word.
 

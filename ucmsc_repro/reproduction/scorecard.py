@@ -565,13 +565,12 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
         add(f"{r.status}.all.pct", r.pct, "percent of claims")
     # the same claims in the vocabulary the audit uses too (decisions.SHARED_STATUSES):
     # a p-value that differs and falls on the other side of alpha is decision-changing
-    from .decisions import SHARED_STATUSES, shared_from_scorecard
+    from .decisions import SHARED_STATUSES, shared_from_scorecard, status_key
 
     alpha = ch.settings.alpha if ch is not None else 0.05
     shared = shared_from_scorecard(card, alpha=alpha)["shared_status"].value_counts()
     for status in SHARED_STATUSES:
-        slug = status.replace(" ", "_").replace("-", "_")
-        add(f"status.{slug}.n", shared.get(status, 0))
+        add(f"status.{status_key(status)}.n", shared.get(status, 0))
     checked = int(card["status"].isin(["reproduced", "differs"]).sum())
     rep = int(card["status"].eq("reproduced").sum())
     add("checked.all.n", checked)
