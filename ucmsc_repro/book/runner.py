@@ -32,6 +32,7 @@ from ..core.results_table import RESULT_COLUMNS
 from ..core.settings import AnalysisSettings
 from ..data.loading import load_dataset
 from ..data.schema import dictionary_table
+from ..reproduction.scorecard import OWN_CHAPTERS
 from .cache import CACHE_DIR, ChapterCache, digest, source_digest, tree_digest
 
 __all__ = [
@@ -463,8 +464,11 @@ def build(
                     tree_digest([data_dir / "synthetic.json"]),
                 )
             if info.slug in READS_RESULTS:
-                read = [final / "results" / f"{c.slug}.csv" for c in chapters]
-                read = [f for f in read if f.stem not in READS_RESULTS + ("audit",)]
+                read = [
+                    final / "results" / f"{c.slug}.csv"
+                    for c in chapters
+                    if c.slug not in OWN_CHAPTERS  # what gather_results reads
+                ]
                 parts["inputs"] = tree_digest(read)
             return parts
 

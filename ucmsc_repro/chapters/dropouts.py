@@ -20,6 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ucmsc_repro.core.results_table import result_row, results_frame
 from ucmsc_repro.stats import fragility as fr
 from ucmsc_repro.stats import imputation as mi
 from ucmsc_repro.stats import missing_outcome as mo
@@ -48,24 +49,11 @@ MI_SEED = 20210101
 #: of the paper's Table S3 (BMI, fasting C-peptide) and the month-3 response.
 MI_COVARIATES = ("bmi_kg_m2", "fcp_pmol_l_0", "early_response")
 
-_NAN = float("nan")
 _THRESHOLD_TOL = 1e-9  # as the endpoint derivation: a rise of exactly 10% counts
 _WORDS = {
     "non-event to event": "non-remitter to remitter",
     "event to non-event": "remitter to non-remitter",
 }
-
-
-def _row(key, value, method="", n=None, ci=None) -> dict:
-    lo, hi = (_NAN, _NAN) if ci is None else (float(ci[0]), float(ci[1]))
-    return {
-        "key": key,
-        "value": _NAN if value is None else float(value),
-        "ci_low": lo,
-        "ci_high": hi,
-        "method": method,
-        "n": _NAN if n is None else float(n),
-    }
 
 
 def dropout_counts(ch) -> dict:
@@ -154,10 +142,10 @@ def results(ch) -> pd.DataFrame:
     x1, n1, d1, x2, n2, d2 = _args(c)
     npp, nall = n1 + n2, n1 + n2 + d1 + d2
     rows = [
-        _row("dropouts.n_known_msc", n1, "count"),
-        _row("dropouts.n_known_control", n2, "count"),
-        _row("dropouts.n_missing_msc", d1, "count"),
-        _row("dropouts.n_missing_control", d2, "count"),
+        result_row("dropouts.n_known_msc", n1, "count"),
+        result_row("dropouts.n_known_control", n2, "count"),
+        result_row("dropouts.n_missing_msc", d1, "count"),
+        result_row("dropouts.n_missing_control", d2, "count"),
     ]
     t = ss.small_sample_table(x1, n1, x2, n2, alpha=alpha).set_index("test_or_method")
     for key, name, method in (
@@ -167,7 +155,7 @@ def results(ch) -> pd.DataFrame:
         ("pval_boschloo", "Boschloo's exact test", "Boschloo's exact test"),
         ("pval_mn", "Miettinen-Nurminen score", "Miettinen-Nurminen score test"),
     ):
-        rows.append(_row(f"dropouts.pp.{key}", t.loc[name, "pval"], method, n=npp))
+        rows.append(result_row(f"dropouts.pp.{key}", t.loc[name, "pval"], method, n=npp))
     for key, name in (
         ("rd_mn", "Miettinen-Nurminen score"),
         ("rd_newcombe", "Newcombe hybrid score"),
@@ -175,7 +163,7 @@ def results(ch) -> pd.DataFrame:
     ):
         r = t.loc[name]
         rows.append(
-            _row(
+            result_row(
                 f"dropouts.pp.{key}",
                 r.estimate,
                 f"{name} interval",
@@ -190,20 +178,20 @@ def results(ch) -> pd.DataFrame:
         else "reverse fragility index (Khan 2020)"
     )
     rows += [
-        _row("dropouts.fragility.index", f["index"], label, n=npp),
-        _row("dropouts.fragility.quotient", f["quotient"], label, n=npp),
-        _row("dropouts.fragility.pval_after", f["p_after"], label, n=npp),
+        result_row("dropouts.fragility.index", f["index"], label, n=npp),
+        result_row("dropouts.fragility.quotient", f["quotient"], label, n=npp),
+        result_row("dropouts.fragility.pval_after", f["p_after"], label, n=npp),
     ]
     comp = mo.composite_failure(*_args(c), alpha=alpha)
     rows += [
-        _row(
+        result_row(
             "dropouts.composite.rd",
             comp["risk_difference"],
             "composite strategy (dropouts = non-remitters), Miettinen-Nurminen",
             n=nall,
             ci=(comp["ci_low"], comp["ci_high"]),
         ),
-        _row(
+        result_row(
             "dropouts.composite.pval_fisher",
             comp["pval"],
             "composite strategy, Fisher exact test",
@@ -214,14 +202,14 @@ def results(ch) -> pd.DataFrame:
     for key, scen in (("best", "best case"), ("worst", "worst case")):
         r = bw.loc[scen]
         rows += [
-            _row(
+            result_row(
                 f"dropouts.{key}.rd",
                 r.risk_difference,
                 f"{scen}, Miettinen-Nurminen",
                 n=nall,
                 ci=(r.ci_low, r.ci_high),
             ),
-            _row(
+            result_row(
                 f"dropouts.{key}.pval_fisher", r.pval, f"{scen}, Fisher exact test", n=nall
             ),
         ]
@@ -230,42 +218,45 @@ def results(ch) -> pd.DataFrame:
         grid, **{k: c[k] for k in ("x1", "n1", "d1", "x2", "n2", "d2")}, alpha=alpha
     )
     rows += [
-        _row(
+        result_row(
             "dropouts.tipping.share_significant",
             s["share_significant"],
             "tipping point (Fisher exact test)",
             n=nall,
         ),
-        _row("dropouts.tipping.expected_msc", s["expected_msc"], "tipping point", n=nall),
-        _row(
+        result_row(
+            "dropouts.tipping.expected_msc", s["expected_msc"], "tipping point", n=nall
+        ),
+        result_row(
             "dropouts.tipping.expected_control",
             s["expected_control"],
             "tipping point",
             n=nall,
         ),
-        _row(
+        result_row(
             "dropouts.tipping.pval_at_expected",
             s["pval_at_expected"],
             "tipping point (Fisher exact test)",
             n=nall,
         ),
-        _row("dropouts.tipping.distance", s["distance"], "tipping point", n=nall),
+        result_row("dropouts.tipping.distance", s["distance"], "tipping point", n=nall),
     ]
     mi = _mi(ch).set_index("measure")
     method = f"multiple imputation (MICE, m = {MI_IMPUTATIONS})"
     for key, meas in (("rd", "risk difference"), ("log_or", "log odds ratio")):
         r = mi.loc[meas]
         rows += [
-            _row(f"dropouts.mi.{key}", r.estimate, method, n=r.n, ci=(r.ci_low, r.ci_high)),
-            _row(f"dropouts.mi.pval_{key}", r.pval, method, n=r.n),
+            result_row(
+                f"dropouts.mi.{key}", r.estimate, method, n=r.n, ci=(r.ci_low, r.ci_high)
+            ),
+            result_row(f"dropouts.mi.pval_{key}", r.pval, method, n=r.n),
         ]
     r = mi.loc["risk difference"]
     rows += [
-        _row("dropouts.mi.fmi", r.fmi, method, n=r.n),
-        _row("dropouts.mi.mc_se_pval", r.mc_se_pval, method + ", jackknife", n=r.n),
+        result_row("dropouts.mi.fmi", r.fmi, method, n=r.n),
+        result_row("dropouts.mi.mc_se_pval", r.mc_se_pval, method + ", jackknife", n=r.n),
     ]
-    cols = ["key", "value", "ci_low", "ci_high", "method", "n"]
-    return pd.DataFrame(rows, columns=cols)
+    return results_frame(rows)
 
 
 # ---------------------------------------------------------------- display helpers

@@ -42,6 +42,7 @@ from ..stats.printed import (
     wald_from_ci,
     wald_p_range,
 )
+from . import debit
 from .audit_checks import (
     AUDIT_COLUMNS,
     VERDICTS,
@@ -52,7 +53,13 @@ from .audit_checks import (
     remission_counts,
     remission_tests_display,
 )
-from .decisions import status_key
+from .decisions import (
+    SHARED_STATUSES,
+    audit_p_findings,
+    shared_from_audit,
+    sort_findings,
+    status_key,
+)
 
 __all__ = [
     "full_audit_table",
@@ -83,19 +90,15 @@ def full_audit_table(claims: pd.DataFrame | None = None, *, alpha: float = 0.05)
     pandas.DataFrame
         The columns of :data:`AUDIT_COLUMNS` and ``status``.
     """
-    from . import debit, decisions
-
     c = read_claims() if claims is None else claims
     rows = [*debit.audit_rows(c), debit.power_convention_row(c, alpha=alpha)]
     t = pd.concat([audit_table(c, alpha=alpha), pd.DataFrame(rows)], ignore_index=True)
-    t = decisions.sort_findings(decisions.shared_from_audit(t))
+    t = sort_findings(shared_from_audit(t))
     return t.rename(columns={"shared_status": "status"}).reset_index(drop=True)
 
 
 def status_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Checks per shared status, most serious first: ``status``, ``checks``, ``meaning``."""
-    from .decisions import SHARED_STATUSES
-
     counts = table["status"].value_counts()
     return pd.DataFrame(
         {
@@ -113,8 +116,6 @@ def decision_display(claims: pd.DataFrame | None = None, *, alpha: float = 0.05)
     range when the printed numbers allow one), method, rounding conventions
     under which the recomputed value prints as the reported one, status.
     """
-    from .decisions import audit_p_findings, sort_findings
-
     f = sort_findings(audit_p_findings(claims, alpha=alpha))
 
     def shown(r) -> str:
@@ -146,13 +147,6 @@ def _conventions(names: str, relation: str) -> str:
         return "no rounding convention"
     short = {k: v.split(":")[0] for k, v in CONVENTION_LABELS.items()}
     return ", ".join(short.get(n.strip(), n.strip()) for n in names.split(","))
-
-
-def shared_statuses() -> tuple[str, ...]:
-    """The shared vocabulary of the audit and the scorecard, most serious first."""
-    from .decisions import SHARED_STATUSES
-
-    return tuple(SHARED_STATUSES)
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -203,7 +197,7 @@ def results(ch, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
         add(f"{v}.all.n", counts.get(v, 0), "count")
     if "status" in t.columns:
         shared = t["status"].value_counts()
-        for status in shared_statuses():
+        for status in SHARED_STATUSES:
             add(f"status.{status_key(status)}.n", shared.get(status, 0), "count")
     x1, n1, x2, n2 = remission_counts(c)
     slugs = ["chi2", "yates", "fisher", "lr", "fisher_one_sided", "linear_by_linear"]
