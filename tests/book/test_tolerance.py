@@ -97,7 +97,7 @@ def test_results_frames_compare_numbers_at_tolerance_and_methods_exactly():
 
 # --- the nbval run itself -------------------------------------------------------
 
-NOTEBOOK = "11_audit.ipynb"  # data-independent and quick: the check, not the chapter
+NOTEBOOK = "15_audit.ipynb"  # data-independent and quick: the check, not the chapter
 
 
 def _perturbed_copy(tmp_path, relative: float) -> tuple[str, str]:

@@ -71,24 +71,24 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
     ),
     ChapterInfo(
         "dropouts",
-        "08_dropouts.ipynb",
+        "09_dropouts.ipynb",
         "Dropouts and small samples",
         "chapters.dropouts",
     ),
     ChapterInfo(
         "cohort",
-        "09_synthetic_cohort.ipynb",
+        "13_synthetic_cohort.ipynb",
         "How the synthetic cohort was built",
         "synthetic.cohort",
     ),
     ChapterInfo(
         "scorecard",
-        "10_scorecard.ipynb",
+        "14_scorecard.ipynb",
         "Reproduction scorecard",
         "reproduction.scorecard",
     ),
     ChapterInfo(
-        "audit", "11_audit.ipynb", "Statistical audit of the paper", "reproduction.audit"
+        "audit", "15_audit.ipynb", "Statistical audit of the paper", "reproduction.audit"
     ),
 )
 
