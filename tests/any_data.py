@@ -291,7 +291,9 @@ def reader_problems(cap: _Captured) -> list[str]:
     """Every nan/inf/None that would reach a reader of this chapter."""
     problems = []
     for text in cap.displayed:
-        plain = re.sub(r"<[^>]+>", " ", text)
+        # what a reader sees: no script or style bodies (a sort function's NaN is code)
+        shown = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+        plain = re.sub(r"<[^>]+>", " ", shown)
         for m in _BAD.finditer(plain):
             start = max(0, m.start() - 60)
             problems.append(f"displayed: ...{plain[start : m.end() + 20].strip()}...")

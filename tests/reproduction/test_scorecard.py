@@ -224,7 +224,18 @@ def test_section_counts_keep_the_paper_order(tmp_path):
     assert table["section"].tolist() == ["Abstract", "Discussion"]
     assert table["total"].tolist() == [2, 1]
     assert table["reproduced"].tolist() == [1, 1]
-    assert table["missing"].tolist() == [1, 0]
+    assert table["not yet computed"].tolist() == [1, 0]  # the shared word for "missing"
+    assert "differs" not in table  # a status no claim has gets no column
+
+
+def test_every_page_and_scorecard_csv_use_the_shared_words(tmp_path):
+    rows = [PCT, {**PCT, "key": "a.b", "sentence": "other"}]
+    card = sc.evaluate_claims(_claims(tmp_path, rows), _results({PCT["key"]: 40.7}))
+    assert sc.display_frame(card)["status"].tolist() == ["reproduced", "not yet computed"]
+    shown = sc.status_display(card).set_index("status")["claims"]
+    assert shown["not yet computed"] == 1 and shown["reproduced"] == 1 and shown.sum() == 2
+    written = pd.read_csv(sc.write_scorecard(card, tmp_path / "out"))
+    assert written["status"].tolist() == ["reproduced", "not yet computed"]
 
 
 def test_scorecard_csv_has_the_documented_columns(tmp_path):

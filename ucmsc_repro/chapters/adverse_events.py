@@ -26,6 +26,8 @@ from scipy import stats
 from ..core.results_table import result_row, results_frame
 
 __all__ = [
+    "fever_timing_sentence",
+    "record_texts",
     "ARMS",
     "ALWAYS_REPORTED_TERMS",
     "term_slug",
@@ -457,6 +459,62 @@ def paper_statements(adverse_events: pd.DataFrame, table: pd.DataFrame) -> pd.Da
         text, ok = st.check(events, table)
         rows.append({"topic": st.topic, "paper": st.quote, "data": text, "consistent": ok})
     return pd.DataFrame(rows, columns=["topic", "paper", "data", "consistent"])
+
+
+def _hours(x: float) -> str:
+    return f"{x:g} hour" + ("" if x == 1 else "s")
+
+
+def fever_timing_sentence(adverse_events: pd.DataFrame, table: pd.DataFrame) -> str:
+    """The timing, temperature and resolution of the fevers, in words.
+
+    Says what the data cannot show instead of printing a missing number: no
+    fever at all, no onset time, no temperature recorded, no fever resolved.
+    """
+    f = _fever(_joined(adverse_events, table))
+    if f.empty:
+        return (
+            "No fever was recorded, so there is no timing, temperature or resolution "
+            "to report."
+        )
+    onset = f["onset_hours"].astype(float).dropna()
+    temp = f["max_temp_c"].astype(float).dropna()
+    resolved = f["resolved_hours"].astype(float)
+    after = (f["onset_hours"].astype(float) + resolved).dropna()
+    parts = []
+    if onset.empty:
+        parts.append("No fever has a recorded onset time.")
+    elif onset.min() == onset.max():
+        parts.append(f"Fevers began {_hours(onset.min())} after the start of the infusion.")
+    else:
+        parts.append(
+            f"Fevers began {onset.min():g} to {_hours(onset.max())} after the start "
+            "of the infusion."
+        )
+    if temp.empty:
+        parts.append("No temperature was recorded.")
+    else:
+        parts.append(f"The highest temperature recorded was {temp.max():.1f} °C.")
+    n_open = int(resolved.isna().sum())
+    if resolved.notna().any():
+        longest = f"The longest fever lasted {_hours(resolved.max())} from onset"
+        if not after.empty:
+            longest += (
+                f", and every resolved fever had resolved at most {_hours(after.max())} "
+                "after its infusion"
+            )
+        parts.append(f"{longest} ({n_open} unresolved).")
+    else:
+        parts.append("No fever has a recorded resolution.")
+    return " ".join(parts)
+
+
+def record_texts(ch) -> None:
+    """Glue the chapter's sentences (``adverse_events.text.*``)."""
+    ch.rec.text(
+        "adverse_events.text.fever_timing",
+        fever_timing_sentence(ch.data.adverse_events, ch.table),
+    )
 
 
 def results(ch) -> pd.DataFrame:

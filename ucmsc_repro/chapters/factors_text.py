@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.formatting import p_value
+from ..core.formatting import p_text, p_value
 from ..stats.logistic import StepwiseResult
 from .factors import (
     MSC_ADJUSTMENT,
@@ -22,6 +22,7 @@ from .factors import (
 __all__ = [
     "TERM_LABELS",
     "VARIABLE_LABELS",
+    "remitter_sentence",
     "display_table",
     "model_specification",
     "remitter_display",
@@ -113,6 +114,74 @@ def _label(term: str) -> str:
     return TERM_LABELS.get(term, term)
 
 
+def _finite(x) -> bool:
+    return x is not None and isinstance(x, (int, float, np.number)) and bool(np.isfinite(x))
+
+
+def _number(x, fmt: str, missing: str) -> str:
+    """``x`` formatted, or ``missing`` in words when it is not a finite number."""
+    return format(float(x), fmt) if _finite(x) else missing
+
+
+def _mean_sd_sem(mean, sd, sem) -> str:
+    """``mean ± SD (SEM)``; ``none`` for an empty group, the value alone for one."""
+    if not _finite(mean):
+        return "none"
+    if not _finite(sd):
+        return f"{mean:.1f} (one participant: no SD)"
+    return f"{mean:.1f} ± {sd:.1f} ({sem:.1f})"
+
+
+#: How each Figure 4 comparison is written: label, format, unit.
+_REMITTER_WORDS = {
+    "fcp_pmol_l_0": ("Baseline fasting C-peptide", ".1f", " pmol/L"),
+    "hba1c_pct_0": ("Baseline HbA1c", ".2f", "%"),
+    "msc_cells_total": ("Cells infused over both infusions", ".1f", " × 10⁶ cells"),
+}
+
+
+def remitter_sentence(row: dict) -> str:
+    """One Figure 4 comparison (a row of :func:`remitter_comparison`) in words.
+
+    Says why a comparison is missing: no remitter, no non-remitter, or a group
+    of one (a mean but no test).
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> row = {"variable": "hba1c_pct_0", "n_remission": 0, "mean_remission": nan,
+    ...        "n_no_remission": 5, "mean_no_remission": 10.2, "diff": nan,
+    ...        "test": "not tested", "pval": nan}
+    >>> remitter_sentence(row)
+    'Baseline HbA1c: not compared, since no MSC recipient reached remission (5 did not).'
+    """
+    label, fmt, unit = _REMITTER_WORDS.get(row["variable"], (row["variable"], ".2f", ""))
+    n1, n0 = int(row["n_remission"]), int(row["n_no_remission"])
+    if n1 == 0 and n0 == 0:
+        return (
+            f"{label}: not compared, since no MSC recipient has a known outcome and value."
+        )
+    if n1 == 0:
+        return (
+            f"{label}: not compared, since no MSC recipient reached remission "
+            f"({n0} did not)."
+        )
+    if n0 == 0:
+        return (
+            f"{label}: not compared, since every MSC recipient with a known outcome "
+            f"reached remission ({n1})."
+        )
+    a, b = format(row["mean_remission"], fmt), format(row["mean_no_remission"], fmt)
+    text = (
+        f"{label}: mean {a}{unit} in the {n1} remitter{'s' if n1 != 1 else ''} against "
+        f"{b}{unit} in the {n0} non-remitter{'s' if n0 != 1 else ''} "
+        f"(difference {format(row['diff'], fmt)}"
+    )
+    if _finite(row["pval"]):
+        return f"{text}; {row['test']}, {p_text(row['pval'])})."
+    return f"{text}; {row['test']})."
+
+
 def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
     """:func:`remitter_comparison` formatted for the book (rounded for display only).
 
@@ -129,14 +198,16 @@ def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:
             {
                 "Variable": VARIABLE_LABELS.get(r["variable"], r["variable"]),
                 "Remission: n": r["n_remission"],
-                "Remission: mean ± SD (SEM)": f"{r['mean_remission']:.1f} ± "
-                f"{r['sd_remission']:.1f} ({r['sem_remission']:.1f})",
+                "Remission: mean ± SD (SEM)": _mean_sd_sem(
+                    r["mean_remission"], r["sd_remission"], r["sem_remission"]
+                ),
                 "No remission: n": r["n_no_remission"],
-                "No remission: mean ± SD (SEM)": f"{r['mean_no_remission']:.1f} ± "
-                f"{r['sd_no_remission']:.1f} ({r['sem_no_remission']:.1f})",
-                "Difference": f"{r['diff']:.1f}",
+                "No remission: mean ± SD (SEM)": _mean_sd_sem(
+                    r["mean_no_remission"], r["sd_no_remission"], r["sem_no_remission"]
+                ),
+                "Difference": _number(r["diff"], ".1f", "not defined"),
                 "Test": r["test"],
-                "p": p_value(r["pval"]),
+                "p": p_value(r["pval"], missing="not tested"),
             }
         )
     return pd.DataFrame(rows).set_index("Variable")
@@ -164,11 +235,12 @@ def responder_display(characteristics: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Characteristic": _CHARACTERISTIC_LABELS.get(r["variable"], r["variable"]),
-                "Remission (n)": f"{r['summary_remission']:.1f} ({r['n_remission']})",
-                "No remission (n)": f"{r['summary_no_remission']:.1f} "
+                "Remission (n)": f"{_number(r['summary_remission'], '.1f', 'none')} "
+                f"({r['n_remission']})",
+                "No remission (n)": f"{_number(r['summary_no_remission'], '.1f', 'none')} "
                 f"({r['n_no_remission']})",
                 "Test": r["test"],
-                "p": p_value(r["pval"]),
+                "p": p_value(r["pval"], missing="not tested"),
             }
         )
     return pd.DataFrame(rows).set_index("Characteristic")
@@ -350,6 +422,7 @@ def chapter_texts(
     }
     for r in comparison.to_dict("records"):
         out[f"factors.text.{r['variable']}_test"] = r["test"]
+        out[f"factors.text.remitters.{r['variable']}"] = remitter_sentence(r)
     error = whole.attrs.get("error", "")
     out["factors.text.whole_status"] = (
         f"The model could not be estimated on these data: {error}."

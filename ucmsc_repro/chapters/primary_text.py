@@ -132,7 +132,10 @@ def power_display(table: pd.DataFrame) -> pd.DataFrame:
                 f"{r.formula}"
                 for r in table.itertuples()
             ],
-            "Power (%)": [f"{100 * p:.1f}" for p in table["power"]],
+            "Power (%)": [
+                f"{100 * p:.1f}" if np.isfinite(p) else "not defined"
+                for p in table["power"]
+            ],
         }
     )
 
@@ -191,6 +194,95 @@ def _rounds_to(value: float, reported: str, digits: int) -> bool:
     ).quantize(q)
 
 
+def _finite(v: pd.Series, key: str) -> float | None:
+    x = v.get(key)
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def _months_range(lo: float, hi: float) -> str:
+    return (
+        f"{lo:.1f} months" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f} to {hi:.1f} months"
+    )
+
+
+def insulin_free_sentence(v: pd.Series) -> str:
+    """When the insulin-free periods started and how long they lasted, in words.
+
+    Parameters
+    ----------
+    v : pandas.Series
+        The chapter's results, value by key.
+
+    Examples
+    --------
+    >>> v = pd.Series({"primary.settings.endpoint_month": 12.0,
+    ...     "primary.insulin_free.ongoing.events": 0.0,
+    ...     "primary.insulin_free.start_month.min": float("nan"),
+    ...     "primary.insulin_free.start_month.max": float("nan")})
+    >>> insulin_free_sentence(v).split(", so")[0]
+    'No participant was insulin-free by month 12'
+    >>> v = pd.Series({"primary.settings.endpoint_month": 12.0,
+    ...     "primary.insulin_free.ongoing.events": 1.0,
+    ...     "primary.insulin_free.start_month.min": 3.0,
+    ...     "primary.insulin_free.start_month.max": 3.0,
+    ...     "primary.insulin_free.duration_months.min": float("nan"),
+    ...     "primary.insulin_free.duration_months.max": float("nan")})
+    >>> insulin_free_sentence(v).split(" and ")[1]
+    'was still ongoing at the last record.'
+    """
+    month = _finite(v, "primary.settings.endpoint_month")
+    start_lo = _finite(v, "primary.insulin_free.start_month.min")
+    start_hi = _finite(v, "primary.insulin_free.start_month.max")
+    if start_lo is None or start_hi is None:
+        return (
+            f"No participant was insulin-free by month {month:g}, so there are no "
+            "insulin-free periods to describe."
+        )
+    ongoing = int(v.get("primary.insulin_free.ongoing.events", 0))
+    dur_lo = _finite(v, "primary.insulin_free.duration_months.min")
+    dur_hi = _finite(v, "primary.insulin_free.duration_months.max")
+    one = start_lo == start_hi and (dur_lo is None or dur_lo == dur_hi) and ongoing <= 1
+    started = (
+        f"The insulin-free {'period' if one else 'periods'} started "
+        f"{_months_range(start_lo, start_hi)} after the first infusion"
+    )
+    if dur_lo is None or dur_hi is None:
+        verb = "was" if one else "were all"
+        return f"{started} and {verb} still ongoing at the last record."
+    return (
+        f"{started} and lasted {_months_range(dur_lo, dur_hi)} ({ongoing} still ongoing); "
+        "a period may end after the last scheduled visit."
+    )
+
+
+def power_sentence(power: pd.DataFrame, v: pd.Series) -> str:
+    """What the default power formula gives, or why it is not defined.
+
+    Power needs a difference to detect and a variance: when every participant
+    of both arms has the same outcome (nobody, or everybody, remitted), the
+    observed rates are equal at 0% or 100% and every formula divides by zero.
+    """
+    row = power.set_index("method").loc[DEFAULT_POWER_METHOD]
+    if np.isfinite(row["power"]):
+        return (
+            f"which gives {100 * row['power']:.1f}% for the observed rates at the "
+            "chapter's alpha (two-sided)"
+        )
+    p1 = v.get("primary.remission.msc.pct")
+    p2 = v.get("primary.remission.control.pct")
+    if p1 is not None and p2 is not None and p1 == p2 and p1 in (0.0, 100.0):
+        who = "nobody" if p1 == 0 else "everybody"
+        return (
+            f"which is not defined here: {who} remitted in either arm, so the observed "
+            "rates are equal with no variability and there is no difference whose power "
+            "could be computed"
+        )
+    return (
+        "which is not defined here: an arm has no participant with a known outcome, "
+        "so there are no observed rates to compute it from"
+    )
+
+
 def chapter_texts(
     results_frame: pd.DataFrame, *, tests: pd.DataFrame | None, power: pd.DataFrame | None
 ) -> dict[str, str]:
@@ -241,24 +333,35 @@ def chapter_texts(
                 else " and ".join(hits) + f" give{'s' if len(hits) == 1 else ''} "
                 f"p = {claim_p[0]}"
             )
+    out["primary.text.insulin_free_periods"] = insulin_free_sentence(v)
     if power is not None:
+        out["primary.text.power_result"] = power_sentence(power, v)
         out["primary.text.power_default"] = _lower_first(
             str(power.set_index("method").loc[DEFAULT_POWER_METHOD, "label"])
         )
         if claim_power:
             pct = 100.0 * power["power"]
+            finite = np.isfinite(pct.to_numpy())
             hits = [
                 str(label)
                 for label, p in zip(power["label"], pct, strict=True)
                 if _rounds_to(p, claim_power[0], claim_power[1])
             ]
-            if hits:
+            if not finite.any():
+                out["primary.text.power_match"] = (
+                    f"no formula gives a power for these rates, so none can print as "
+                    f"{claim_power[0]}%"
+                )
+            elif hits:
                 names = "; ".join(_lower_first(h) for h in hits)
                 out["primary.text.power_match"] = (
                     f"the {names} print{'s' if len(hits) == 1 else ''} as {claim_power[0]}%"
                 )
             else:
-                i = int(np.argmin(np.abs(pct.to_numpy() - float(claim_power[0]))))
+                gap = np.where(
+                    finite, np.abs(pct.to_numpy() - float(claim_power[0])), np.inf
+                )
+                i = int(np.argmin(gap))
                 out["primary.text.power_match"] = (
                     f"none of the formulas prints as {claim_power[0]}%; the closest, "
                     f"{pct.iloc[i]:.2f}%, is the {_lower_first(power['label'].iloc[i])}"

@@ -452,7 +452,7 @@ def remission_display(frame: pd.DataFrame, *, arms: tuple[str, ...] = ARMS) -> p
         row = {"Subgroup": SUBGROUP_LABELS.get(r["subgroup"], r["subgroup"])}
         for a in arms:
             pct = r[f"{a}_pct"]
-            shown = f"{pct:.1f}%" if np.isfinite(pct) else "n/a"
+            shown = f"{pct:.1f}%" if np.isfinite(pct) else "nobody in the subgroup"
             row[f"{LABELS.get(a, a)}: remission / n (%)"] = (
                 f"{r[f'{a}_events']} / {r[f'{a}_n']} ({shown})"
             )
@@ -461,7 +461,7 @@ def remission_display(frame: pd.DataFrame, *, arms: tuple[str, ...] = ARMS) -> p
                 f"{r['risk_difference']:.1f} ({r['ci_low']:.1f} to {r['ci_high']:.1f})"
             )
         else:
-            row["Risk difference, points (CI)"] = "n/a"
+            row["Risk difference, points (CI)"] = "not defined (an arm is empty)"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -31,6 +31,7 @@ import pandas as pd
 from ..chapters import CHAPTERS
 from ..core.results_table import RESULT_COLUMNS, read_results, results_frame
 from ..data.claims import read_claims, read_excluded
+from .decisions import SHARED_STATUSES, shared_from_scorecard, status_key
 
 __all__ = [
     "STATUSES",
@@ -46,6 +47,8 @@ __all__ = [
     "chapters_to_collect",
     "gather_results",
     "write_scorecard",
+    "shared_status",
+    "SHARED_STYLES",
     "display_frame",
     "status_display",
     "STATUS_STYLES",
@@ -83,6 +86,17 @@ STATUS_STYLES = {
     "not_computable": "background-color: #f1f3f4",
     "inconsistent": "background-color: #f3e8fd",
     "missing": "background-color: #fef7e0",
+}
+#: Row background of each shared status (:data:`.decisions.SHARED_STATUSES`), the
+#: words every page of the book uses.
+SHARED_STYLES = {
+    "decision-changing": "background-color: #f9d5d3",
+    "inconsistent within the paper": "background-color: #f3e8fd",
+    "differs": "background-color: #fce8e6",
+    "not checkable": "background-color: #fef7e0",
+    "not computable": "background-color: #f1f3f4",
+    "not yet computed": "background-color: #fef7e0",
+    "reproduced": "background-color: #e6f4ea",
 }
 #: How a relation is shown next to the reported number.
 RELATION_SYMBOLS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -298,8 +312,8 @@ def section_counts(card: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per section, in the order sections first appear in
-        ``card``; columns ``section``, one per status of :data:`STATUSES`
-        (counts) and ``total``.
+        ``card``; columns ``section``, one per shared status
+        (:data:`.decisions.SHARED_STATUSES`) that occurs (counts) and ``total``.
 
     Examples
     --------
@@ -309,12 +323,38 @@ def section_counts(card: pd.DataFrame) -> pd.DataFrame:
     [['Abstract', 1, 2], ['Methods', 0, 1]]
     """
     order = list(dict.fromkeys(card["section"]))
-    table = pd.crosstab(card["section"], card["status"])
-    table = table.reindex(index=order, columns=list(STATUSES), fill_value=0)
+    shared = shared_status(card)
+    table = pd.crosstab(card["section"], shared)
+    used = [s for s in SHARED_STATUSES if s in set(shared)]
+    table = table.reindex(index=order, columns=used, fill_value=0)
     table["total"] = table.sum(axis=1)
     table = table.astype(int).reset_index()
     table.columns.name = None
     return table
+
+
+def shared_status(card: pd.DataFrame, *, alpha: float = 0.05) -> pd.Series:
+    """Each claim's status in the book's shared vocabulary.
+
+    The words of :data:`.decisions.SHARED_STATUSES`, which the audit uses too:
+    the column ``shared_status`` when :func:`build_scorecard` has added it, else
+    computed by :func:`.decisions.shared_from_scorecard` (needs ``key``,
+    ``relation``, ``reported``, ``reproduced`` and ``status``; a claim without
+    them keeps its status's shared word).
+
+    Examples
+    --------
+    >>> shared_status(pd.DataFrame({"status": ["not_computable", "missing"]})).tolist()
+    ['not computable', 'not yet computed']
+    """
+    if "shared_status" in card:
+        return card["shared_status"]
+    needed = {"key", "relation", "reported", "reproduced", "status"}
+    if needed <= set(card.columns):
+        return shared_from_scorecard(card, alpha=alpha)["shared_status"]
+    from .decisions import to_shared
+
+    return card["status"].map(lambda w: to_shared(w, "scorecard"))
 
 
 def missing_keys(card: pd.DataFrame) -> pd.DataFrame:
@@ -407,7 +447,9 @@ def write_scorecard(card: pd.DataFrame, output_dir) -> Path | None:
         return None
     path = Path(output_dir) / "scorecard.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    card[SCORECARD_CSV_COLUMNS].to_csv(path, index=False)
+    out = card[SCORECARD_CSV_COLUMNS].copy()
+    out["status"] = shared_status(card)  # the shared words, as on every page
+    out.to_csv(path, index=False)
     return path
 
 
@@ -426,7 +468,8 @@ def display_frame(card: pd.DataFrame) -> pd.DataFrame:
         and reported number, e.g. ``< 0.05``), ``reproduced`` (at the printed
         precision; two more decimals for bounds), ``difference``
         (reproduced minus reported, one more decimal than printed),
-        ``status``, ``sentence`` and ``note``.
+        ``status`` (in the shared vocabulary, :func:`shared_status`),
+        ``sentence`` and ``note``.
     """
     diffs = []
     for r in card.itertuples():
@@ -446,7 +489,7 @@ def display_frame(card: pd.DataFrame) -> pd.DataFrame:
             ],
             "reproduced": card["reproduced_rounded"],
             "difference": diffs,
-            "status": card["status"],
+            "status": shared_status(card),
             "sentence": card["sentence"],
             "note": card["note"],
         }
@@ -460,17 +503,18 @@ def status_display(card: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``status``, ``meaning``, ``claims`` (count) and ``%`` (text,
-        one decimal), one row per status of :data:`STATUSES`.
+        one decimal), one row per shared status (:data:`.decisions.SHARED_STATUSES`,
+        the words the audit uses too), zeros included.
     """
-    counts = status_counts(card)
+    shared = shared_status(card).value_counts()
+    total = len(card)
+    n = [int(shared.get(s, 0)) for s in SHARED_STATUSES]
     return pd.DataFrame(
         {
-            "status": counts["status"],
-            "meaning": counts["label"],
-            "claims": counts["n"],
-            "%": [
-                str(round_half_up(v, 1)) if np.isfinite(v) else "" for v in counts["pct"]
-            ],
+            "status": list(SHARED_STATUSES),
+            "meaning": list(SHARED_STATUSES.values()),
+            "claims": n,
+            "%": [str(round_half_up(100.0 * k / total, 1)) if total else "" for k in n],
         }
     )
 
@@ -498,11 +542,13 @@ def build_scorecard(ch, *, results_path=None, output_dir=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The evaluated claims (:func:`evaluate_claims`).
+        The evaluated claims (:func:`evaluate_claims`), with the column
+        ``shared_status`` (:func:`shared_status`).
     """
     results_dir = None if results_path is None else Path(results_path).parent
     res, source = gather_results(ch, results_dir=results_dir)
     card = evaluate_claims(read_claims(), res)
+    card["shared_status"] = shared_status(card, alpha=ch.settings.alpha)
     write_scorecard(card, output_dir)
     ch.rec.record_frame(results(ch, card=card))
     ch.rec.text(
@@ -565,10 +611,8 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
         add(f"{r.status}.all.pct", r.pct, "percent of claims")
     # the same claims in the vocabulary the audit uses too (decisions.SHARED_STATUSES):
     # a p-value that differs and falls on the other side of alpha is decision-changing
-    from .decisions import SHARED_STATUSES, shared_from_scorecard, status_key
-
     alpha = ch.settings.alpha if ch is not None else 0.05
-    shared = shared_from_scorecard(card, alpha=alpha)["shared_status"].value_counts()
+    shared = shared_status(card, alpha=alpha).value_counts()
     for status in SHARED_STATUSES:
         add(f"status.{status_key(status)}.n", shared.get(status, 0))
     checked = int(card["status"].isin(["reproduced", "differs"]).sum())
