@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.formatting import p_value
+from ..core.formatting import p_text, p_value
 from .secondary import (
     ARMS,
     LABELS,
@@ -240,6 +240,52 @@ def visit_sentence(
     return parts[0] if parts else "no data"
 
 
+_ONSET_WORDS = {
+    "adult": ("adult-onset participants", "had adult-onset diabetes"),
+    "juvenile": ("juvenile-onset participants", "had juvenile-onset diabetes"),
+}
+
+
+def ratio_sentence(res: pd.DataFrame, onset: str) -> str:
+    """The postprandial C-peptide change ratio by arm in one onset group, in words.
+
+    Examples
+    --------
+    >>> res = pd.DataFrame({"key": ["secondary.pcp_pmol_l.ratio.adult.msc.n"],
+    ...                     "value": [0.0], "method": ["count"]})
+    >>> ratio_sentence(res, "adult")
+    'No participant had adult-onset diabetes, so there is no ratio to compare.'
+    """
+    v = res.set_index("key")["value"]
+    methods = res.set_index("key")["method"]
+    base = f"secondary.pcp_pmol_l.ratio.{onset}"
+    people, shared = _ONSET_WORDS[onset]
+
+    def get(key):
+        x = v.get(f"{base}.{key}")
+        return float(x) if x is not None and np.isfinite(x) else None
+
+    n1, n2 = int(get("msc.n") or 0), int(get("control.n") or 0)
+    if n1 == n2 == 0:
+        return f"No participant {shared}, so there is no ratio to compare."
+    if n1 == 0 or n2 == 0:
+        empty, full, n = ("MSC", "control", n2) if n1 == 0 else ("control", "MSC", n1)
+        mean = get(f"{'control' if n1 == 0 else 'msc'}.mean")
+        return (
+            f"Among {people}, the postprandial C-peptide change ratio (change divided by "
+            f"baseline) averaged {mean:.2f} in the {full} arm (n = {n}); no {empty} "
+            "participant is in this group, so the arms cannot be compared."
+        )
+    p = get("pval")
+    test = str(methods.get(f"{base}.pval", "not tested"))
+    tested = f"{p_text(p)}, {test}" if p is not None else test
+    return (
+        f"Among {people}, the postprandial C-peptide change ratio (change divided by "
+        f"baseline) averaged {get('msc.mean'):.2f} in the MSC arm (n = {n1}) against "
+        f"{get('control.mean'):.2f} in the control arm (n = {n2}); {tested}."
+    )
+
+
 def glue_text(ch, res: pd.DataFrame) -> None:
     """Glue the text pieces of the chapter's prose (not recorded as results).
 
@@ -253,6 +299,8 @@ def glue_text(ch, res: pd.DataFrame) -> None:
     ch.rec.text("secondary.adult_onset_age", f"{ch.settings.adult_onset_age:g}")
     for r in res.loc[res["key"].str.contains(r"\.pval")].itertuples(index=False):
         ch.rec.text(f"{r.key}.test", r.method)
+    for onset in _ONSET_WORDS:
+        ch.rec.text(f"secondary.text.ratio.{onset}", ratio_sentence(res, onset))
     long = visit_long(ch.pp, ch.data.visits)
     for m in TRAJECTORY_MEASURES:
         summary = visit_summary(long, measure=m)

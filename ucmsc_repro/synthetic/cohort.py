@@ -25,6 +25,8 @@ from .targets import KNOWN_CONFLICTS, Targets, load_targets
 
 __all__ = [
     "other_results",
+    "whole_msc_sentence",
+    "record_texts",
     "target_table",
     "target_display",
     "unmet_display",
@@ -409,6 +411,43 @@ def plausibility_display(frame: pd.DataFrame) -> pd.DataFrame:
             "n": frame["n"].astype(int),
         }
     )
+
+
+def whole_msc_sentence(res: pd.DataFrame) -> str:
+    """The SE of the arm's log OR in these data against its bounds, in words.
+
+    On data where the whole-population model cannot be fitted, says so
+    instead of printing missing numbers.
+
+    Examples
+    --------
+    >>> res = pd.DataFrame({"key": ["cohort.whole_msc.se_table"], "value": [float("nan")]})
+    >>> whole_msc_sentence(res).startswith("On these data the whole-population model")
+    True
+    """
+    v = res.set_index("key")["value"]
+    keys = ("se_table", "se_bound", "se_data", "pval_data")
+    got = {k: v.get(f"cohort.whole_msc.{k}") for k in keys}
+    if any(x is None or not np.isfinite(x) for x in got.values()):
+        return (
+            "On these data the whole-population model cannot be fitted (the chapter "
+            "Factors associated with remission says why), so neither the SE of the "
+            "arm's log OR nor its lower bounds can be computed."
+        )
+    return (
+        "The 2x2 table of remission by arm alone, with no covariate, has SE "
+        f"{got['se_table']:.3f}, and no logistic model of these outcomes can be more "
+        "precise than that. A model whose fitted probabilities vary within the arms, as "
+        "they must when BMI and fasting C-peptide are significant predictors, has an SE "
+        "of at least sqrt(1/W1 + 1/W0), W being the sum of p(1 - p) over each arm's "
+        f"fitted probabilities: in these data that bound is {got['se_bound']:.3f} and the "
+        f"SE is {got['se_data']:.3f}, so the arm's p-value is {got['pval_data']:.3f}."
+    )
+
+
+def record_texts(ch, res: pd.DataFrame) -> None:
+    """Glue the chapter's sentences (``cohort.text.*``)."""
+    ch.rec.text("cohort.text.whole_msc", whole_msc_sentence(res))
 
 
 def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
