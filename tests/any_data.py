@@ -59,13 +59,18 @@ def cohorts(draw, kinds=KINDS):
     """A dict of three DataFrames (subjects, visits, adverse events) in the contract."""
     kind = draw(st.sampled_from(kinds))
     seed = draw(st.integers(0, 2**32 - 1))
+    lo, hi = ARM_SIZES.get(kind, (5, 35))
+    n_msc, n_ctl = draw(st.integers(lo, hi)), draw(st.integers(lo, hi))
+    return build_cohort(kind, seed, n_msc, n_ctl)
+
+
+#: Range of each arm's size by kind (others: 5 to 35).
+ARM_SIZES = {"tiny_arms": (2, 4), "large": (80, 200)}
+
+
+def build_cohort(kind: str, seed: int, n_msc: int, n_ctl: int) -> dict:
+    """The cohort :func:`cohorts` draws for these choices (deterministic)."""
     rng = np.random.default_rng(seed)
-    if kind == "tiny_arms":
-        n_msc, n_ctl = draw(st.integers(2, 4)), draw(st.integers(2, 4))
-    elif kind == "large":
-        n_msc, n_ctl = draw(st.integers(80, 200)), draw(st.integers(80, 200))
-    else:
-        n_msc, n_ctl = draw(st.integers(5, 35)), draw(st.integers(5, 35))
     n = n_msc + n_ctl
     arm = np.array(["MSC"] * n_msc + ["control"] * n_ctl)
     if kind == "all_juvenile":
