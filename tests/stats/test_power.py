@@ -163,6 +163,8 @@ def test_power_table_lists_every_method_with_documented_columns():
         "n1",
         "n2",
         "power",
+        "defined",
+        "neglected",
     ]
     assert list(t["method"]) == list(power.POWER_METHODS)
     assert t["power"].between(0, 1).all()
@@ -187,3 +189,40 @@ def test_power_table_rejects_impossible_counts(args, alpha):
 def test_exact_power_needs_whole_group_sizes():
     with pytest.raises(ValueError, match="whole"):
         power.power_exact(0.5, 10.5, 0.2, 10)
+
+
+def test_default_data_exact_powers_are_unchanged_and_complete():
+    # Values of the full (n1 + 1)(n2 + 1) loop over scipy.stats.fisher_exact /
+    # chi2_contingency before vectorisation (main at b8a6c99), compared exactly.
+    expected = {
+        "fisher": 0.6076578494622105,
+        "chi2": 0.7142608927911661,
+        "yates": 0.5925043584925369,
+    }
+    for test, value in expected.items():
+        r = power.exact_power(11 / 27, 27, 3 / 26, 26, test=test)
+        assert r.power == value
+        assert r.complete and r.neglected == 0.0
+
+
+def test_exact_power_of_large_groups_is_bounded_and_fast():
+    # 25,000 per arm: about 1.6 million tables within 10 SD, not 6 x 10^8.
+    r = power.exact_power(11 / 27, 25_000, 3 / 26, 25_000, test="chi2")
+    assert not r.complete
+    assert 0 < r.neglected < 1e-15
+    assert r.tables < 2_000_000
+    assert r.power == pytest.approx(1.0, abs=1e-9)
+
+
+def test_window_changes_power_by_at_most_the_neglected_mass():
+    full = power.exact_power(0.3, 600, 0.2, 600, test="fisher", window_sd=float("inf"))
+    part = power.exact_power(0.3, 600, 0.2, 600, test="fisher", window_sd=4.0)
+    assert full.complete and not part.complete
+    assert part.power <= full.power <= part.power + part.neglected + 1e-15
+
+
+def test_power_table_marks_undefined_formulas_when_nobody_has_the_event():
+    t = power.power_table(0, 10, 0, 12).set_index("method")
+    assert not t.loc["pooled_z", "defined"]
+    assert t.loc["exact_fisher", "defined"] and t.loc["exact_fisher", "power"] == 0.0
+    assert (t["defined"] == t["power"].notna()).all()

@@ -238,56 +238,80 @@ def _unit_checks(name: str, typed: pd.DataFrame, problems: _Problems) -> None:
 
 
 def _subject_checks(typed: pd.DataFrame, problems: _Problems) -> None:
+    """Rules across the columns of one participant, checked for all rows at once;
+    problems are listed row by row, in the order of the rules below."""
     name = SUBJECTS.filename
-    for idx, r in typed.iterrows():
-        where = f"{name}, line {_line(idx)}"
-        if r["status"] == "discontinued" and pd.isna(r["discontinued_month"]):
-            problems.add(
-                f"{where}, column 'discontinued_month': is empty; allowed: the month of "
-                "discontinuation is required when status is 'discontinued'",
-                group=(name, "discontinued_month", "required"),
-            )
-        if r["status"] == "completed" and pd.notna(r["discontinued_month"]):
-            problems.add(
-                f"{where}, column 'discontinued_month': is set but status is "
-                "'completed'; allowed: empty for completed participants",
-                group=(name, "discontinued_month", "set while completed"),
-            )
-        if r["arm"] == "control":
-            if r["infusions_received"] not in (0, None) and not pd.isna(
-                r["infusions_received"]
-            ):
-                problems.add(
-                    f"{where}, column 'infusions_received': {r['infusions_received']:g} "
-                    "in the control arm; allowed: 0",
-                    group=(name, "infusions_received", "control"),
-                )
-            if pd.notna(r["msc_cells_total"]):
-                problems.add(
-                    f"{where}, column 'msc_cells_total': is set in the control arm; "
-                    "allowed: empty",
-                    group=(name, "msc_cells_total", "control"),
-                )
-        elif r["arm"] == "MSC":
-            if (r["infusions_received"] or 0) > 0 and pd.isna(r["msc_cells_total"]):
-                problems.add(
-                    f"{where}, column 'msc_cells_total': is empty although "
-                    "infusions were received; allowed: the total cells infused",
-                    group=(name, "msc_cells_total", "missing"),
-                )
-        start, end = r["insulin_free_start_month"], r["insulin_free_end_month"]
-        if pd.isna(start) and pd.notna(end):
-            problems.add(
-                f"{where}, column 'insulin_free_start_month': is empty but "
-                "insulin_free_end_month is set; allowed: both or neither",
-                group=(name, "insulin_free_start_month", "pair"),
-            )
-        if pd.notna(start) and pd.notna(end) and end < start:
-            problems.add(
-                f"{where}, column 'insulin_free_end_month': {end:g} is before the start "
-                f"({start:g}); allowed: a month at or after insulin_free_start_month",
-                group=(name, "insulin_free_end_month", "order"),
-            )
+    t = typed
+    status, arm = t["status"], t["arm"]
+    disc, inf, cells = (
+        t["discontinued_month"],
+        t["infusions_received"],
+        t["msc_cells_total"],
+    )
+    start, end = t["insulin_free_start_month"], t["insulin_free_end_month"]
+    rules = [
+        (
+            status.eq("discontinued") & disc.isna(),
+            lambda i: (
+                "column 'discontinued_month': is empty; allowed: the month of "
+                "discontinuation is required when status is 'discontinued'"
+            ),
+            ("discontinued_month", "required"),
+        ),
+        (
+            status.eq("completed") & disc.notna(),
+            lambda i: (
+                "column 'discontinued_month': is set but status is "
+                "'completed'; allowed: empty for completed participants"
+            ),
+            ("discontinued_month", "set while completed"),
+        ),
+        (
+            arm.eq("control") & inf.notna() & inf.ne(0),
+            lambda i: (
+                f"column 'infusions_received': {inf[i]:g} in the control arm; allowed: 0"
+            ),
+            ("infusions_received", "control"),
+        ),
+        (
+            arm.eq("control") & cells.notna(),
+            lambda i: "column 'msc_cells_total': is set in the control arm; allowed: empty",
+            ("msc_cells_total", "control"),
+        ),
+        (
+            arm.eq("MSC") & inf.gt(0) & cells.isna(),
+            lambda i: (
+                "column 'msc_cells_total': is empty although "
+                "infusions were received; allowed: the total cells infused"
+            ),
+            ("msc_cells_total", "missing"),
+        ),
+        (
+            start.isna() & end.notna(),
+            lambda i: (
+                "column 'insulin_free_start_month': is empty but "
+                "insulin_free_end_month is set; allowed: both or neither"
+            ),
+            ("insulin_free_start_month", "pair"),
+        ),
+        (
+            start.notna() & end.notna() & (end < start),
+            lambda i: (
+                f"column 'insulin_free_end_month': {end[i]:g} is before the start "
+                f"({start[i]:g}); allowed: a month at or after insulin_free_start_month"
+            ),
+            ("insulin_free_end_month", "order"),
+        ),
+    ]
+    hits = sorted(
+        (pos, k)
+        for k, (mask, _, _) in enumerate(rules)
+        for pos in np.flatnonzero(mask.to_numpy(dtype=bool))
+    )
+    for pos, k in hits:
+        _, text, (col, kind) = rules[k]
+        idx = t.index[pos]
+        problems.add(f"{name}, line {_line(idx)}, {text(idx)}", group=(name, col, kind))
 
 
 def _cross_checks(tables: dict[str, pd.DataFrame], problems: _Problems) -> None:
@@ -321,17 +345,16 @@ def _cross_checks(tables: dict[str, pd.DataFrame], problems: _Problems) -> None:
     if events is not None and len(events):
         received = subjects.set_index("subject_id")["infusions_received"]
         received = received[~received.index.duplicated()]
-        for idx, r in events.iterrows():
-            got = received.get(r["subject_id"])
-            if got is None or pd.isna(r["infusion"]) or pd.isna(got):
-                continue
-            if r["infusion"] > got:
-                problems.add(
-                    f"adverse_events.csv, line {_line(idx)}, column 'infusion': "
-                    f"{r['infusion']:g} but subject {r['subject_id']!r} received "
-                    f"{got:g} infusion(s); allowed: 1 to infusions_received",
-                    group=("adverse_events.csv", "infusion", "not received"),
-                )
+        got_all = events["subject_id"].map(received)
+        late = events["infusion"].notna() & got_all.notna() & (events["infusion"] > got_all)
+        for idx in events.index[late.to_numpy(dtype=bool)]:
+            r, got = events.loc[idx], got_all[idx]
+            problems.add(
+                f"adverse_events.csv, line {_line(idx)}, column 'infusion': "
+                f"{r['infusion']:g} but subject {r['subject_id']!r} received "
+                f"{got:g} infusion(s); allowed: 1 to infusions_received",
+                group=("adverse_events.csv", "infusion", "not received"),
+            )
 
 
 def read_folder(folder: str | Path) -> dict[str, pd.DataFrame]:

@@ -14,9 +14,11 @@ observed counts ``x1/n1`` and ``x2/n2``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.power import NormalIndPower, normal_power_het
 from statsmodels.stats.proportion import power_proportions_2indep
 
@@ -29,6 +31,11 @@ __all__ = [
     "power_unpooled_z",
     "power_exact",
     "power_table",
+    "exact_power",
+    "ExactPower",
+    "EXACT_WINDOW_SD",
+    "EXACT_ALL_TABLES",
+    "enumeration_note",
 ]
 
 
@@ -247,10 +254,240 @@ def power_unpooled_z(
     return float(power)
 
 
+#: Exact power enumerates the outcomes of each group within this many standard
+#: deviations of its expected count (see :func:`exact_power`).
+EXACT_WINDOW_SD = 10.0
+#: Up to this many possible tables, (n1 + 1)(n2 + 1), exact power enumerates
+#: every one (groups of up to about 500 each), whatever the window.
+EXACT_ALL_TABLES = 250_000
+#: Relative band around alpha (and around a table's own probability, for
+#: Fisher's ties) inside which the vectorised p-value is not trusted to decide
+#: and SciPy's own test is called for that table.
+_DECIDE_REL = 1e-7
+_TIE_REL = 1e-6
+
+
+@dataclass(frozen=True)
+class ExactPower:
+    """Result of :func:`exact_power`.
+
+    Attributes
+    ----------
+    power : float
+        Probability of rejecting over the enumerated outcomes; the exact power
+        lies in ``[power, power + neglected]``.
+    neglected : float
+        Total probability of the outcomes not enumerated (0.0 when every
+        outcome was).
+    tables : int
+        Number of 2x2 tables enumerated.
+    complete : bool
+        True when every possible outcome was enumerated.
+    """
+
+    power: float
+    neglected: float
+    tables: int
+    complete: bool
+
+
+def _window(n: int, p: float, window_sd: float) -> tuple[int, int, float]:
+    """Outcomes ``lo..hi`` of Binomial(n, p) within ``window_sd`` SDs of n p, and
+    the probability of the outcomes outside."""
+    if not np.isfinite(window_sd):
+        return 0, n, 0.0
+    mu, sd = n * p, float(np.sqrt(n * p * (1 - p)))
+    lo = max(0, int(np.ceil(mu - window_sd * sd)))
+    hi = min(n, int(np.floor(mu + window_sd * sd)))
+    if sd == 0:  # p is 0 or 1: one outcome carries all the probability
+        lo = hi = int(round(mu))
+    left = float(stats.binom.cdf(lo - 1, n, p)) if lo > 0 else 0.0
+    right = float(stats.binom.sf(hi, n, p)) if hi < n else 0.0
+    return lo, hi, left + right
+
+
+def _fisher_bounds(a, m, n1, n2, lf, window_sd):
+    """Lower and upper bounds of the two-sided Fisher p-value of every table
+    ``[[a, n1 - a], [m - a, n2 - m + a]]`` (arrays ``a`` and ``m`` of equal shape).
+
+    For each column margin ``m`` the conditional (hypergeometric) probabilities
+    are computed from log-factorials over the outcomes within ``window_sd``
+    (plus 2) SDs of the conditional mean and over the tables asked for; the
+    probability outside is added to the upper bound. The p-value sums the
+    probabilities not above the table's own: the lower bound counts those below
+    ``1 - 1e-6`` times it, the upper bound those below ``1 + 1e-6`` times it, so
+    SciPy's p-value (which counts ties within 1e-14) lies between them.
+    """
+    big_n = n1 + n2
+    shape = a.shape
+    a, m = a.ravel(), m.ravel()
+    lo_p = np.empty(a.shape)
+    hi_p = np.empty(a.shape)
+    k = min(window_sd, 1e6) + 2.0
+    order = np.argsort(m, kind="stable")
+    margins, starts = np.unique(m[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    for mv, s0, s1 in zip(margins.tolist(), starts, ends, strict=True):
+        sel = order[s0:s1]
+        xs = a[sel]
+        s_lo, s_hi = max(0, mv - n2), min(n1, mv)
+        if s_lo == s_hi:
+            lo_p[sel] = hi_p[sel] = 1.0
+            continue
+        mean = mv * n1 / big_n
+        sd = np.sqrt(mv * n1 * n2 * (big_n - mv) / (big_n**2 * max(big_n - 1, 1)))
+        w_lo = max(s_lo, min(int(xs.min()), int(np.floor(mean - k * sd))))
+        w_hi = min(s_hi, max(int(xs.max()), int(np.ceil(mean + k * sd))))
+        x = np.arange(w_lo, w_hi + 1)
+        logpmf = (lf[n1] - lf[x] - lf[n1 - x] + lf[n2] - lf[mv - x] - lf[n2 - mv + x]) - (
+            lf[big_n] - lf[mv] - lf[big_n - mv]
+        )
+        pmf = np.exp(logpmf)
+        outside = 0.0
+        if w_lo > s_lo:
+            outside += float(stats.hypergeom.cdf(w_lo - 1, big_n, n1, mv))
+        if w_hi < s_hi:
+            outside += float(stats.hypergeom.sf(w_hi, big_n, n1, mv))
+        ranked = np.sort(pmf)
+        cum = np.concatenate(([0.0], np.cumsum(ranked)))
+        own = pmf[xs - w_lo]
+        below = np.searchsorted(ranked, own * (1 - _TIE_REL), side="right")
+        upto = np.searchsorted(ranked, own * (1 + _TIE_REL), side="right")
+        lo_p[sel] = cum[below] + own
+        hi_p[sel] = cum[upto] + outside
+    return lo_p.reshape(shape), hi_p.reshape(shape)
+
+
+def _chi2_pvalues(a, b, n1, n2, *, yates: bool):
+    """Chi-square p-values of the tables ``[[a, n1 - a], [b, n2 - b]]`` (1 when
+    a column is empty), as :func:`scipy.stats.chi2_contingency` computes them."""
+    big_n = n1 + n2
+    m = a + b
+    a, b, m = (np.asarray(v, dtype=float) for v in (a, b, m))
+    diff = np.abs(a * (n2 - b) - b * (n1 - a)) / big_n  # |O - E| in every cell
+    if yates:
+        diff = np.maximum(diff - 0.5, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = diff**2 * float(big_n) ** 3 / (float(n1) * n2 * m * (big_n - m))
+    p = stats.chi2.sf(stat, 1)
+    return np.where((m == 0) | (m == big_n), 1.0, p)
+
+
+def _scipy_pvalue(a: int, b: int, n1: int, n2: int, test: str) -> float:
+    """The test's p-value of one table, by SciPy (the reference)."""
+    table = np.array([[a, n1 - a], [b, n2 - b]])
+    if test == "fisher":
+        return float(stats.fisher_exact(table).pvalue)
+    if a + b in (0, n1 + n2):
+        return 1.0
+    return float(stats.chi2_contingency(table, correction=(test == "yates"))[1])
+
+
+def exact_power(
+    p1: float,
+    n1: int,
+    p2: float,
+    n2: int,
+    *,
+    alpha: float = 0.05,
+    test: str = "fisher",
+    window_sd: float = EXACT_WINDOW_SD,
+) -> ExactPower:
+    """Exact power of a 2x2 test by enumerating the outcomes that carry probability.
+
+    Parameters
+    ----------
+    p1, p2 : float
+        True (here: observed) proportions of group 1 and group 2.
+    n1, n2 : int
+        Group sizes.
+    alpha : float
+        Two-sided significance level.
+    test : {"fisher", "chi2", "yates"}
+        Fisher's exact test (two-sided), Pearson's chi-square test, or the
+        chi-square test with Yates' continuity correction.
+    window_sd : float
+        Outcomes of a group farther than this many standard deviations from
+        its expected count are not enumerated (``numpy.inf``: every outcome).
+
+    Returns
+    -------
+    ExactPower
+        ``power``, ``neglected`` (probability of the outcomes left out: the
+        exact power lies in ``[power, power + neglected]``), ``tables``
+        (tables enumerated) and ``complete``.
+
+    Notes
+    -----
+    With ``A ~ Binomial(n1, p1)`` and ``B ~ Binomial(n2, p2)`` independent,
+    ``power = sum over a, b of P(A = a) P(B = b) 1[p(a, b) <= alpha]``, where
+    ``p(a, b)`` is the test's p-value for ``[[a, n1 - a], [b, n2 - b]]``, as
+    :func:`scipy.stats.fisher_exact` and :func:`scipy.stats.chi2_contingency`
+    compute it. Tables with an empty column never reject. This is the
+    unconditional exact power G*Power reports for Fisher's exact test.
+
+    ``a`` runs over ``n1 p1 +/- window_sd sqrt(n1 p1 (1 - p1))`` (clipped to
+    ``0..n1``), ``b`` likewise: for the trial's 27 and 26 participants this is
+    every outcome (``neglected`` is 0), for 25,000 per arm about 1,500 x 1,000
+    tables instead of 6 x 10^8. By Chebyshev the mass left out is below
+    ``2 / window_sd^2``; it is computed exactly from the binomial tails (about
+    10^-23 at 10 SDs).
+
+    The p-values are computed for all tables at once (Fisher's from
+    log-factorials, margin by margin; chi-square in closed form). Where a
+    vectorised p-value is within a relative 1e-7 of ``alpha``, or Fisher's
+    ties make it uncertain, SciPy's test decides that table, so every table
+    rejects exactly when SciPy's p-value is at most ``alpha``. The power is
+    the sum of the rejecting tables' probabilities in the order ``a`` then
+    ``b``.
+
+    References
+    ----------
+    Lu et al. 2021, Results (Efficacy evaluation).
+
+    Examples
+    --------
+    >>> r = exact_power(11 / 27, 27, 3 / 26, 26, test="fisher")
+    >>> round(r.power, 4), r.neglected, r.complete
+    (0.6077, 0.0, True)
+    """
+    _check(p1, n1, p2, n2, alpha, whole=True)
+    if test not in ("fisher", "chi2", "yates"):
+        raise ValueError(f"test must be 'fisher', 'chi2' or 'yates', got {test!r}")
+    if not window_sd > 0:
+        raise ValueError(f"window_sd must be positive, got {window_sd!r}")
+    n1, n2 = int(n1), int(n2)
+    if (n1 + 1) * (n2 + 1) <= EXACT_ALL_TABLES:
+        window_sd = np.inf
+    lo1, hi1, out1 = _window(n1, p1, window_sd)
+    lo2, hi2, out2 = _window(n2, p2, window_sd)
+    ia, ib = np.arange(lo1, hi1 + 1), np.arange(lo2, hi2 + 1)
+    pa, pb = stats.binom.pmf(ia, n1, p1), stats.binom.pmf(ib, n2, p2)
+    a, b = np.meshgrid(ia, ib, indexing="ij")
+    if test == "fisher":
+        lf = special.gammaln(np.arange(n1 + n2 + 1) + 1.0)
+        low, high = _fisher_bounds(a, a + b, n1, n2, lf, window_sd)
+    else:
+        pv = _chi2_pvalues(a, b, n1, n2, yates=(test == "yates"))
+        low, high = pv * (1 - 1e-12), pv * (1 + 1e-12)
+    reject = high * (1 + _DECIDE_REL) <= alpha
+    unsure = ~reject & (low * (1 - _DECIDE_REL) <= alpha)
+    for i, j in zip(*np.nonzero(unsure), strict=True):
+        reject[i, j] = _scipy_pvalue(int(ia[i]), int(ib[j]), n1, n2, test) <= alpha
+    terms = pa[:, None] * pb[None, :]
+    # summed one by one in the order a, then b (np.cumsum adds left to right)
+    power = float(np.cumsum(terms[reject])[-1]) if reject.any() else 0.0
+    neglected = out1 + out2 - out1 * out2
+    complete = lo1 == 0 and hi1 == n1 and lo2 == 0 and hi2 == n2
+    if complete:
+        neglected = 0.0
+    return ExactPower(power, neglected, int(a.size), bool(complete))
+
+
 def power_exact(
     p1: float, n1: int, p2: float, n2: int, *, alpha: float = 0.05, test: str = "fisher"
 ) -> float:
-    """Exact power of a 2x2 test, by enumerating every possible outcome.
+    """Exact power of a 2x2 test (the ``power`` of :func:`exact_power`).
 
     Parameters
     ----------
@@ -267,51 +504,16 @@ def power_exact(
     Returns
     -------
     float
-        Power in [0, 1].
-
-    Notes
-    -----
-    With ``A ~ Binomial(n1, p1)`` and ``B ~ Binomial(n2, p2)`` independent,
-    ``power = sum over a = 0..n1, b = 0..n2 of P(A = a) P(B = b) 1[p(a, b) <= alpha]``
-    where ``p(a, b)`` is the test's p-value for the table
-    ``[[a, n1 - a], [b, n2 - b]]`` (:func:`scipy.stats.fisher_exact`,
-    :func:`scipy.stats.chi2_contingency`). Tables with an empty column (no
-    events or no non-events at all) have no chi-square statistic and never
-    reject. This is the unconditional exact power G*Power reports for
-    Fisher's exact test.
-
-    References
-    ----------
-    Lu et al. 2021, Results (Efficacy evaluation).
+        Power in [0, 1], over the outcomes within :data:`EXACT_WINDOW_SD`
+        standard deviations of each group's expected count (every outcome for
+        groups of up to a few hundred).
 
     Examples
     --------
     >>> round(power_exact(11 / 27, 27, 3 / 26, 26, test="fisher"), 4)
     0.6077
     """
-    _check(p1, n1, p2, n2, alpha, whole=True)
-    if test not in ("fisher", "chi2", "yates"):
-        raise ValueError(f"test must be 'fisher', 'chi2' or 'yates', got {test!r}")
-    n1, n2 = int(n1), int(n2)
-    pa = stats.binom.pmf(np.arange(n1 + 1), n1, p1)
-    pb = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
-    power = 0.0
-    for a in range(n1 + 1):
-        if pa[a] == 0:
-            continue
-        for b in range(n2 + 1):
-            if pb[b] == 0:
-                continue
-            table = np.array([[a, n1 - a], [b, n2 - b]])
-            if test == "fisher":
-                p = stats.fisher_exact(table).pvalue
-            elif a + b in (0, n1 + n2):
-                p = 1.0
-            else:
-                p = stats.chi2_contingency(table, correction=(test == "yates"))[1]
-            if p <= alpha:
-                power += pa[a] * pb[b]
-    return float(power)
+    return exact_power(p1, n1, p2, n2, alpha=alpha, test=test).power
 
 
 #: method -> (label, formula, reference, function)
@@ -363,6 +565,9 @@ POWER_METHODS: dict[str, tuple[str, str, str, object]] = {
     ),
 }
 
+#: The exact methods of :data:`POWER_METHODS` and the test each enumerates.
+_EXACT_TESTS = {"exact_fisher": "fisher", "exact_chi2": "chi2", "exact_yates": "yates"}
+
 #: The formula the primary-endpoint chapter names first: the classical one.
 DEFAULT_POWER_METHOD = "pooled_z"
 
@@ -386,8 +591,14 @@ def power_table(x1: int, n1: int, x2: int, n2: int, *, alpha: float = 0.05) -> p
         columns ``method`` (stable slug: ``pooled_z``, ``pooled_z_cc``,
         ``arcsine_h``, ``unpooled_z``, ``exact_fisher``, ``exact_chi2``,
         ``exact_yates``), ``label`` (plain-language name), ``formula``,
-        ``reference``, ``alpha``, ``n1``, ``n2`` and ``power`` (a probability
-        in [0, 1], unrounded; multiply by 100 for percent).
+        ``reference``, ``alpha``, ``n1``, ``n2``, ``power`` (a probability
+        in [0, 1], unrounded; multiply by 100 for percent; NaN where the
+        formula is not defined), ``defined`` (False where ``power`` is NaN:
+        a normal formula whose variance is 0, e.g. when nobody or everybody
+        has the event in both groups) and ``neglected`` (for the exact
+        methods, the probability of the outcomes not enumerated, see
+        :func:`exact_power`: the exact power lies in
+        ``[power, power + neglected]``; 0.0 otherwise).
 
     Notes
     -----
@@ -404,8 +615,8 @@ def power_table(x1: int, n1: int, x2: int, n2: int, *, alpha: float = 0.05) -> p
     Examples
     --------
     >>> t = power_table(11, 27, 3, 26)
-    >>> list(t.columns)
-    ['method', 'label', 'formula', 'reference', 'alpha', 'n1', 'n2', 'power']
+    >>> list(t.columns)[-3:]
+    ['power', 'defined', 'neglected']
     >>> t.set_index("method")["power"].round(3).to_dict()["pooled_z"]
     0.685
     """
@@ -418,6 +629,12 @@ def power_table(x1: int, n1: int, x2: int, n2: int, *, alpha: float = 0.05) -> p
     p1, p2 = x1 / n1, x2 / n2
     rows = []
     for method, (label, formula, reference, fn) in POWER_METHODS.items():
+        neglected = 0.0
+        if method in _EXACT_TESTS:
+            r = exact_power(p1, n1, p2, n2, alpha=alpha, test=_EXACT_TESTS[method])
+            value, neglected = r.power, r.neglected
+        else:
+            value = fn(p1, n1, p2, n2, alpha=alpha)
         rows.append(
             {
                 "method": method,
@@ -427,7 +644,40 @@ def power_table(x1: int, n1: int, x2: int, n2: int, *, alpha: float = 0.05) -> p
                 "alpha": float(alpha),
                 "n1": n1,
                 "n2": n2,
-                "power": fn(p1, n1, p2, n2, alpha=alpha),
+                "power": value,
+                "defined": bool(np.isfinite(value)),
+                "neglected": neglected,
             }
         )
     return pd.DataFrame(rows)
+
+
+def enumeration_note(table: pd.DataFrame) -> str:
+    """One sentence saying which outcomes the exact powers of ``table`` enumerate.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :func:`power_table`.
+
+    Returns
+    -------
+    str
+        "every possible outcome" when nothing was left out, else the window
+        and the bound on the probability left out (no number is rounded to
+        zero: it is printed in scientific notation).
+
+    Examples
+    --------
+    >>> enumeration_note(power_table(11, 27, 3, 26))
+    'The exact powers enumerate every possible outcome of both groups.'
+    """
+    left = float(table.loc[table["method"].isin(list(_EXACT_TESTS)), "neglected"].max())
+    if left == 0:
+        return "The exact powers enumerate every possible outcome of both groups."
+    return (
+        "The exact powers enumerate the outcomes within "
+        f"{EXACT_WINDOW_SD:g} standard deviations of each group's expected count; "
+        f"the outcomes left out have a total probability of at most {left:.1e}, "
+        "so each exact power is exact to that."
+    )
