@@ -240,6 +240,27 @@ def test_perfect_prediction_and_zero_cells_do_not_warn():
     assert "0.5 added" in r.set_index("measure").loc["log odds ratio", "note"]
 
 
+def test_constant_or_collinear_covariates_are_dropped_without_a_warning():
+    # Nobody responded at month 3 (a constant column) and a covariate that is
+    # twice another: statsmodels warned "design matrix is rank-deficient".
+    # Dropping them must give exactly the imputation without them (same draws).
+    base = pd.DataFrame(
+        {
+            "arm": ["MSC"] * 6 + ["control"] * 6,
+            "remission": [1, 0, 1, 0, None, None, 0, 0, 1, 0, None, 0],
+            "bmi": [20, 22, 19, 25, 21, 23, 18, 24, 22, 20, 19, 21],
+        }
+    )
+    wide = base.assign(early=0.0, bmi2=2 * base["bmi"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = mi.multiple_imputation_remission(
+            wide, covariates=["bmi", "early", "bmi2"], m=20, seed=5
+        )
+    ref = mi.multiple_imputation_remission(base, covariates=["bmi"], m=20, seed=5)
+    assert r["estimate"].tolist() == ref["estimate"].tolist()
+
+
 @pytest.mark.parametrize(
     "remission",
     [

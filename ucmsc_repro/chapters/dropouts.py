@@ -26,17 +26,26 @@ from ucmsc_repro.stats import imputation as mi
 from ucmsc_repro.stats import missing_outcome as mo
 from ucmsc_repro.stats import small_sample as ss
 
+from .dropouts_who import who_rows
+
 __all__ = [
     "MI_IMPUTATIONS",
     "MI_SEED",
     "MI_COVARIATES",
     "dropout_counts",
     "imputation_frame",
+    "imputation_results",
     "tipping_grid",
     "results",
     "estimands_table",
     "small_sample_display",
     "scenarios_display",
+    "FRAGILITY_ENDPOINTS",
+    "fragility_counts",
+    "fragility_results",
+    "fragility_rows",
+    "fragility_change",
+    "empty_arm_words",
     "fragility_display",
     "imputation_display",
 ]
@@ -50,9 +59,10 @@ MI_SEED = 20210101
 MI_COVARIATES = ("bmi_kg_m2", "fcp_pmol_l_0", "early_response")
 
 _THRESHOLD_TOL = 1e-9  # as the endpoint derivation: a rise of exactly 10% counts
-_WORDS = {
-    "non-event to event": "non-remitter to remitter",
-    "event to non-event": "remitter to non-remitter",
+#: The event and non-event of each fragility endpoint, in the reader's words.
+_EVENT_WORDS = {
+    "remission": ("remitter", "non-remitter"),
+    "insulin_free": ("insulin-free", "not insulin-free"),
 }
 
 
@@ -77,6 +87,125 @@ def dropout_counts(ch) -> dict:
         out[f"d{i}"] = int(len(sub) - known.size)
         out[f"discontinued{i}"] = int(sub["status"].eq("discontinued").sum())
     return out
+
+
+#: Endpoints whose fragility is computed: key, reader's name (plural events).
+FRAGILITY_ENDPOINTS = (
+    ("remission", "clinical remission", "remitters"),
+    ("insulin_free", "insulin independence", "insulin-free participants"),
+)
+
+FI_METHOD = "fragility index (Walsh 2014)"
+RFI_METHOD = "reverse fragility index (Khan 2020)"
+FQ_METHOD = "fragility quotient (Ahmed 2016)"
+
+
+def fragility_counts(ch) -> dict:
+    """The 2x2 counts whose fragility the chapter reports, per endpoint.
+
+    Returns
+    -------
+    dict
+        ``remission`` and ``insulin_free`` -> dict ``x1, n1, x2, n2`` (MSC,
+        control: participants with the event, participants analysed) and
+        ``missing`` (enrolled participants left out of that analysis).
+        Remission: participants with a known remission status (as
+        :func:`dropout_counts`); insulin independence: the per-protocol set,
+        an insulin-free period starting by the endpoint month (as the primary
+        endpoint chapter).
+    """
+    c = dropout_counts(ch)
+    out = {
+        "remission": {
+            "x1": c["x1"],
+            "n1": c["n1"],
+            "x2": c["x2"],
+            "n2": c["n2"],
+            "missing": c["d1"] + c["d2"],
+        }
+    }
+    pp = ch.pp
+    achieved = pp["insulin_free_start_month"].astype(float) <= ch.settings.endpoint_month
+    counts = {}
+    for i, arm in ((1, "MSC"), (2, "control")):
+        in_arm = pp["arm"].eq(arm)
+        counts[f"x{i}"] = int((achieved & in_arm).sum())
+        counts[f"n{i}"] = int(in_arm.sum())
+    counts["missing"] = int(len(ch.table) - len(pp))
+    out["insulin_free"] = counts
+    return out
+
+
+def fragility_results(ch) -> dict:
+    """Fragility index and reverse fragility index of each endpoint.
+
+    Returns
+    -------
+    dict
+        Endpoint key -> dict with the counts of :func:`fragility_counts`,
+        ``fi`` (:func:`ucmsc_repro.stats.fragility.fragility_index`) and
+        ``rfi`` (:func:`~ucmsc_repro.stats.fragility.reverse_fragility_index`);
+        one of the two is NaN with a note (a result is either significant or
+        not).
+    """
+    alpha = ch.settings.alpha
+    out = {}
+    for key, counts in fragility_counts(ch).items():
+        args = (counts["x1"], counts["n1"], counts["x2"], counts["n2"])
+        names = ("MSC", "control")
+        out[key] = counts | {
+            "fi": fr.fragility_index(*args, alpha=alpha, arm_names=names),
+            "rfi": fr.reverse_fragility_index(*args, alpha=alpha, arm_names=names),
+        }
+    return out
+
+
+def fragility_rows(ch) -> list[dict]:
+    """``dropouts.fragility.<endpoint>.*`` rows of :func:`results`.
+
+    Per endpoint: ``pval_fisher`` (before any change), ``index``,
+    ``quotient``, ``pval_after`` (fragility index, missing when the result is
+    not significant), ``reverse_index``, ``reverse_quotient``,
+    ``reverse_pval_after`` (missing when it is significant), ``n_missing``
+    (participants without an outcome in that analysis).
+    """
+    rows = []
+    for key, f in fragility_results(ch).items():
+        base = f"dropouts.fragility.{key}"
+        n = f["n1"] + f["n2"]
+        fi, rfi = f["fi"], f["rfi"]
+        rows += [
+            result_row(f"{base}.pval_fisher", fi["p_before"], "Fisher exact test", n=n),
+            result_row(f"{base}.index", fi["index"], FI_METHOD, n=n),
+            result_row(
+                f"{base}.quotient", fi["quotient"], f"{FQ_METHOD} of the {FI_METHOD}", n=n
+            ),
+            result_row(
+                f"{base}.pval_after",
+                fi["p_after"],
+                f"Fisher exact test after the changes of the {FI_METHOD}",
+                n=n,
+            ),
+            result_row(f"{base}.reverse_index", rfi["index"], RFI_METHOD, n=n),
+            result_row(
+                f"{base}.reverse_quotient",
+                rfi["quotient"],
+                f"{FQ_METHOD} of the {RFI_METHOD}",
+                n=n,
+            ),
+            result_row(
+                f"{base}.reverse_pval_after",
+                rfi["p_after"],
+                f"Fisher exact test after the changes of the {RFI_METHOD}",
+                n=n,
+            ),
+            result_row(
+                f"{base}.n_missing",
+                f["missing"],
+                "count of participants without an outcome in this analysis",
+            ),
+        ]
+    return rows
 
 
 def _args(c: dict) -> tuple:
@@ -115,7 +244,8 @@ def tipping_grid(ch, *, test: str = "fisher") -> pd.DataFrame:
     )
 
 
-def _mi(ch) -> pd.DataFrame:
+def imputation_results(ch) -> pd.DataFrame:
+    """Multiple imputation of remission (``stats.imputation``), fixed m and seed."""
     return mi.multiple_imputation_remission(
         imputation_frame(ch),
         outcome="remission",
@@ -171,17 +301,8 @@ def results(ch) -> pd.DataFrame:
                 ci=(r.ci_low, r.ci_high),
             )
         )
-    f = fr.fragility(x1, n1, x2, n2, alpha=alpha, arm_names=("MSC", "control"))
-    label = (
-        "fragility index (Walsh 2014)"
-        if f["kind"] == "fragility"
-        else "reverse fragility index (Khan 2020)"
-    )
-    rows += [
-        result_row("dropouts.fragility.index", f["index"], label, n=npp),
-        result_row("dropouts.fragility.quotient", f["quotient"], label, n=npp),
-        result_row("dropouts.fragility.pval_after", f["p_after"], label, n=npp),
-    ]
+    rows += fragility_rows(ch)
+    rows += who_rows(ch)
     comp = mo.composite_failure(*_args(c), alpha=alpha)
     rows += [
         result_row(
@@ -241,7 +362,7 @@ def results(ch) -> pd.DataFrame:
         ),
         result_row("dropouts.tipping.distance", s["distance"], "tipping point", n=nall),
     ]
-    mi = _mi(ch).set_index("measure")
+    mi = imputation_results(ch).set_index("measure")
     method = f"multiple imputation (MICE, m = {MI_IMPUTATIONS})"
     for key, meas in (("rd", "risk difference"), ("log_or", "log odds ratio")):
         r = mi.loc[meas]
@@ -404,7 +525,7 @@ def scenarios_display(ch) -> pd.DataFrame:
                 "Test": "Fisher exact",
             }
         )
-    mi = _mi(ch).set_index("measure").loc["risk difference"]
+    mi = imputation_results(ch).set_index("measure").loc["risk difference"]
     rows.append(
         {
             "Analysis": f"Multiple imputation (m = {MI_IMPUTATIONS}, MAR)",
@@ -418,38 +539,69 @@ def scenarios_display(ch) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fragility_display(ch) -> pd.DataFrame:
-    """The fragility (or reverse fragility) index in words.
+def empty_arm_words(n1: int, n2: int, note: str = "") -> str:
+    """ "the MSC arm has no participant in this analysis" (or ``note`` if none is empty)."""
+    empty = [arm for arm, n in (("MSC", n1), ("control", n2)) if n == 0]
+    if not empty:
+        return note
+    verb = "arms have" if len(empty) > 1 else "arm has"
+    return f"the {' and the '.join(empty)} {verb} no participant in this analysis"
 
-    Columns ``Quantity``, ``Value``.
+
+def fragility_change(f: dict, endpoint: str) -> str:
+    """The change of outcomes behind a (reverse) fragility index, in words.
+
+    ``f`` is a result of :mod:`ucmsc_repro.stats.fragility`; ``endpoint`` a
+    key of :data:`FRAGILITY_ENDPOINTS`. E.g. "1 control participant changed
+    from non-remitter to remitter"; "" when the index is missing.
     """
-    c = dropout_counts(ch)
-    f = fr.fragility(
-        c["x1"],
-        c["n1"],
-        c["x2"],
-        c["n2"],
-        alpha=ch.settings.alpha,
-        arm_names=("MSC", "control"),
-    )
-    name = "Fragility index" if f["kind"] == "fragility" else "Reverse fragility index"
-    if math.isfinite(f["index"]):
-        k = int(f["index"])
-        who = "participant" if k == 1 else "participants"
-        words = _WORDS.get(f["direction"], f["direction"])
-        change = f"{k} {f['arm_changed']} {who} changed from {words}"
-        value, quotient = str(k), _num(f["quotient"], 3)
-    else:
-        change = value = quotient = f"cannot be computed: {f['note']}"
-    return pd.DataFrame(
-        [
-            {"Quantity": name, "Value": value},
-            {"Quantity": "Fragility quotient (index / participants)", "Value": quotient},
-            {"Quantity": "Change that flips the conclusion", "Value": change},
-            {"Quantity": "Fisher p before", "Value": _pval(f["p_before"])},
-            {"Quantity": "Fisher p after", "Value": _pval(f["p_after"])},
-        ]
-    )
+    if not math.isfinite(f["index"]):
+        return ""
+    k = int(f["index"])
+    who = "participant" if k == 1 else "participants"
+    yes, no = _EVENT_WORDS[endpoint]
+    words = f"{no} to {yes}" if f["direction"] == "non-event to event" else f"{yes} to {no}"
+    return f"{k} {f['arm_changed']} {who} changed from {words}"
+
+
+def fragility_display(ch) -> pd.DataFrame:
+    """The fragility index or reverse fragility index of each endpoint, for readers.
+
+    Columns ``Endpoint``, ``MSC``, ``Control``, ``Fisher p``, ``Index``,
+    ``Quotient``, ``Change that flips the conclusion``, ``Fisher p after``;
+    one row per endpoint of :data:`FRAGILITY_ENDPOINTS`. An index that cannot
+    be computed says why.
+    """
+    rows = []
+    names = {k: name for k, name, _ in FRAGILITY_ENDPOINTS}
+    for key, f in fragility_results(ch).items():
+        sig = math.isfinite(f["fi"]["p_before"]) and f["fi"]["p_before"] < ch.settings.alpha
+        r = f["fi"] if sig else f["rfi"]
+        kind = "fragility index" if sig else "reverse fragility index"
+        if not math.isfinite(f["fi"]["p_before"]):
+            index = f"cannot be computed: {empty_arm_words(f['n1'], f['n2'], r['note'])}"
+            quotient = change = after = "cannot be computed"
+        elif math.isfinite(r["index"]):
+            index = f"{int(r['index'])} ({kind})"
+            quotient = _num(r["quotient"], 3)
+            change = fragility_change(r, key)
+            after = _pval(r["p_after"])
+        else:
+            index = f"no {kind}: {r['note']}"
+            quotient = change = after = "none"
+        rows.append(
+            {
+                "Endpoint": names[key][0].upper() + names[key][1:],
+                "MSC": f"{f['x1']}/{f['n1']}",
+                "Control": f"{f['x2']}/{f['n2']}",
+                "Fisher p": _pval(f["fi"]["p_before"]),
+                "Index": index,
+                "Quotient": quotient,
+                "Change that flips the conclusion": change,
+                "Fisher p after": after,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def imputation_display(ch) -> pd.DataFrame:
@@ -458,7 +610,7 @@ def imputation_display(ch) -> pd.DataFrame:
     Columns ``Measure``, ``Estimate (95% CI)``, ``p-value``, ``Fraction of
     missing information``, ``Monte-Carlo SE of p``.
     """
-    mi = _mi(ch)
+    mi = imputation_results(ch)
     rows = []
     for r in mi.itertuples():
         if r.measure == "risk difference":

@@ -49,7 +49,8 @@ def tipping_point_figure(
         if dropouts remitted at their own arm's completer rate (x1/n1,
         x2/n2); the title gives those observed rates. Significant cells
         carry a dot. A grid without any testable cell is drawn empty with a
-        sentence saying so.
+        sentence saying so; a grid of a single cell (no dropouts) carries a
+        sentence saying that it is the per-protocol table.
     """
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     p = (
@@ -122,6 +123,21 @@ def tipping_point_figure(
             edgecolor="black",
             zorder=5,
             label="expected if dropouts remit at their arm's rate",
+        )
+    if d1 + d2 == 0:
+        # a single cell: say what it is rather than show an unexplained square
+        ax.text(
+            0.5,
+            0.5,
+            "No participant dropped out:\nthe only cell is the per-protocol table"
+            f"\n(p = {values[0, 0]:.3f})"
+            if np.isfinite(values[0, 0])
+            else "No participant dropped out",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=10,
+            bbox={"facecolor": "white", "edgecolor": "black", "alpha": 0.9},
         )
     ax.set_xticks(cols)
     ax.set_yticks(rows)

@@ -148,6 +148,23 @@ def _design(frame: pd.DataFrame, arm: str, treated: str, covariates) -> pd.DataF
     return x
 
 
+def _full_rank(xmat: np.ndarray) -> np.ndarray:
+    """Drop the predictors that are constant or linear combinations of earlier ones.
+
+    A constant covariate (e.g. nobody responded at month 3) or two collinear
+    ones make the logistic fit rank-deficient (statsmodels warns and the
+    coefficients are not determined); they carry no information for the
+    imputation, so they are left out, keeping the intercept, the arm and the
+    earlier columns (as R mice's ``remove.lindep``).
+    """
+    keep = [0]
+    for j in range(1, xmat.shape[1]):
+        trial = xmat[:, keep + [j]]
+        if np.linalg.matrix_rank(trial) == len(keep) + 1:
+            keep.append(j)
+    return xmat[:, keep]
+
+
 def _augment(x_all: np.ndarray, y: np.ndarray, miss: np.ndarray):
     """White-Daniel-Royston augmentation against perfect prediction, as R mice.
 
@@ -241,7 +258,7 @@ def impute_logreg(
     rng = np.random.default_rng(seed)
     x = _design(frame, arm, treated, covariates)
     x = x.fillna(x.mean()).fillna(0.0)
-    xmat = np.column_stack([np.ones(len(x)), x.to_numpy(float)])
+    xmat = _full_rank(np.column_stack([np.ones(len(x)), x.to_numpy(float)]))
     y = frame[outcome].to_numpy(float)
     miss = np.isnan(y)
     if not miss.any():
