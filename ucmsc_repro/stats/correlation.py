@@ -46,8 +46,12 @@ def correlate(x, y, *, method: str = "auto") -> dict:
     >>> round(correlate([1, 2, 3, 4], [1, 3, 2, 4], method="pearson")["r"], 4)
     0.8
     """
-    d = pd.DataFrame({"x": pd.Series(x, dtype=float).to_numpy(),
-                      "y": pd.Series(y, dtype=float).to_numpy()}).dropna()
+    d = pd.DataFrame(
+        {
+            "x": pd.Series(x, dtype=float).to_numpy(),
+            "y": pd.Series(y, dtype=float).to_numpy(),
+        }
+    ).dropna()
     n = int(len(d))
     nan = float("nan")
     out = {"n": n, "normal": nan, "r": nan, "pval": nan}
@@ -65,5 +69,7 @@ def correlate(x, y, *, method: str = "auto") -> dict:
         name = "Spearman rank correlation, t approximation (two-sided)"
     else:
         raise ValueError(f"method must be 'auto', 'pearson' or 'spearman', got {method!r}")
-    out.update(test=name, r=float(res.statistic), pval=float(res.pvalue), normal=bool(normal))
+    out.update(
+        test=name, r=float(res.statistic), pval=float(res.pvalue), normal=bool(normal)
+    )
     return out

@@ -30,7 +30,9 @@ TOL = 1e-10
 MAX_ITER = 200
 
 
-def _complete(data: pd.DataFrame, outcome: str, covariates) -> tuple[np.ndarray, pd.DataFrame]:
+def _complete(
+    data: pd.DataFrame, outcome: str, covariates
+) -> tuple[np.ndarray, pd.DataFrame]:
     d = data[[outcome, *covariates]].astype(float).dropna()
     return d[outcome].to_numpy(), d[list(covariates)]
 
@@ -81,8 +83,6 @@ def separation(data: pd.DataFrame, *, outcome: str, covariates) -> dict:
     out["separated"] = bool(res.separation)
     out["infinite"] = tuple(n for n, f in zip(names, res.is_finite, strict=True) if not f)
     return out
-
-
 
 
 class _NotConverged(Exception):

@@ -266,7 +266,10 @@ def mmrm(
     X[np.arange(len(d)), t + vi] = g
     X[:, -1] = d[baseline].to_numpy(dtype=float)
     y = d[outcome].to_numpy(dtype=float)
-    per_visit = [(int(((vi == j) & (g == 1)).sum()), int(((vi == j) & (g == 0)).sum())) for j in range(t)]
+    per_visit = [
+        (int(((vi == j) & (g == 1)).sum()), int(((vi == j) & (g == 0)).sum()))
+        for j in range(t)
+    ]
     if any(min(c) == 0 for c in per_visit):
         return MMRMResult(
             visits,

@@ -21,7 +21,12 @@ def _z(alpha: float, power: float) -> tuple[float, float]:
 
 
 def n_two_proportions(
-    p1: float, p2: float, *, alpha: float = 0.05, power: float = 0.8, continuity: bool = True
+    p1: float,
+    p2: float,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    continuity: bool = True,
 ) -> float:
     """Participants per arm to detect ``p1`` against ``p2`` (two-sided test).
 
@@ -66,7 +71,8 @@ def n_two_proportions(
         return float("inf")
     pbar = (p1 + p2) / 2
     n0 = (
-        za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+        za * math.sqrt(2 * pbar * (1 - pbar))
+        + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
     ) ** 2 / d**2
     if not continuity:
         return float(n0)
