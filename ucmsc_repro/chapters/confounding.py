@@ -754,6 +754,9 @@ def results(ch) -> pd.DataFrame:
         ]
     s = sc.curve_summary(multiverse(ch), alpha=ch.settings.alpha)
     method = "specification curve"
+    rows.append(
+        result_row("confounding.multiverse.n_imputations", MULTIVERSE_IMPUTATIONS, "count")
+    )
     for name in (
         "n_specs",
         "n_computed",

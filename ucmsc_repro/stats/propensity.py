@@ -462,6 +462,18 @@ def weighted_effects(
     factor = math.sqrt(y.size / (y.size - 2)) if cov_type == "HC1" and y.size > 2 else 1.0
     if cov_type not in ("HC0", "HC1"):
         raise ValueError(f"cov_type must be 'HC0' or 'HC1', got {cov_type!r}")
+    notes = []
+    if np.ptp(y[a == 1]) == 0 and np.ptp(y[a == 0]) == 0:
+        # each arm's outcome is constant: no residual variance, no model to fit
+        out["risk1"], out["risk0"] = float(y[a == 1][0]), float(y[a == 0][0])
+        out["rd"] = out["risk1"] - out["risk0"]
+        notes.append("no variability in the outcome: the risk difference has no test")
+        if min(out["risk1"], out["risk0"]) > 0:
+            out["rr"] = out["risk1"] / out["risk0"]
+        if min(out["risk1"], out["risk0"]) <= 0:
+            notes.append("an arm has no event: the risk ratio is not defined")
+        out["note"] = "; ".join(notes)
+        return out
     lin = sm.GLM(y, design, family=sm.families.Gaussian(), var_weights=w).fit(
         cov_type="HC0"
     )
@@ -469,7 +481,6 @@ def weighted_effects(
     out["risk1"] = float(lin.params[0] + lin.params[1])
     rd, se = float(lin.params[1]), float(lin.bse[1]) * factor
     out["rd"] = rd
-    notes = []
     if se > 0 and math.isfinite(se):
         out["rd_se"] = se
         out["rd_ci_low"], out["rd_ci_high"] = rd - z * se, rd + z * se
