@@ -278,8 +278,12 @@ def _ps_sentence(ch) -> str:
         return f"The propensity score cannot be estimated: {fit['note']}."
     parts = []
     if fit["dropped"]:
-        names = ", ".join(cf.COVARIATES[c] for c in fit["dropped"])
-        parts.append(f"{names} took one value only and was left out of the model")
+        names = [cf.COVARIATES[c].split(",")[0] for c in fit["dropped"]]
+        listed = (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        )
+        verb = "was" if len(names) == 1 else "were"
+        parts.append(f"{listed} took one value only and {verb} left out of the model")
     if fit["n_filled"]:
         parts.append(
             f"{fit['n_filled']} missing covariate values were replaced by the column mean"
