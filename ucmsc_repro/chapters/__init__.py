@@ -76,6 +76,12 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
         "chapters.dropouts",
     ),
     ChapterInfo(
+        "confounding",
+        "10_confounding.ipynb",
+        "Confounding and other reasonable choices",
+        "chapters.confounding",
+    ),
+    ChapterInfo(
         "cohort",
         "13_synthetic_cohort.ipynb",
         "How the synthetic cohort was built",
