@@ -7,7 +7,7 @@ itself have their module where their logic lives: ``cohort`` in
 :mod:`ucmsc_repro.synthetic.cohort`, ``scorecard`` and ``audit`` in
 :mod:`ucmsc_repro.reproduction`; so do the two pages of the robustness part that
 weigh the other chapters' results against the paper, ``robustness`` (the verdict,
-:mod:`ucmsc_repro.reproduction.verdict`) and ``checklist``
+:mod:`ucmsc_repro.reproduction.robustness`) and ``checklist``
 (:mod:`ucmsc_repro.reproduction.checklist`).
 """
 
@@ -76,7 +76,7 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
         "robustness",
         "08_robustness.ipynb",
         "Would the conclusions survive? A verdict",
-        "reproduction.verdict",
+        "reproduction.robustness",
     ),
     ChapterInfo(
         "dropouts",

@@ -37,7 +37,7 @@ from ..core.exceptions import UserFacingError
 from ..core.paths import DATA_DIR, display_path
 from ..core.results_table import result_row, results_frame
 from ..stats.comparisons import smd_binary, smd_continuous
-from .verdict import chapter_link
+from .robustness import chapter_link
 
 __all__ = [
     "CHECKLIST_PATH",

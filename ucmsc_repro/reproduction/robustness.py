@@ -1037,9 +1037,9 @@ def chapter_link(slug: str, label: str | None = None, text: str | None = None) -
     info = next((c for c in CHAPTERS if c.slug == slug), None)
     if info is None or not (NOTEBOOKS / info.notebook).exists():
         return f"{text or slug} (not yet in the book)"
-    if label and label in notebook_labels(info.notebook):
-        return f"{{ref}}`{_escape(text or info.title)} <{label}>`"
     shown = info.title if text is None else f"{info.title}: {text}"
+    if label and label in notebook_labels(info.notebook):
+        return f"{{ref}}`{_escape(shown)} <{label}>`"
     return f"[{_escape(shown)}]({info.notebook})"
 
 

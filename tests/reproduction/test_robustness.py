@@ -1,5 +1,5 @@
-"""Tests of ucmsc_repro.reproduction.verdict: each rule on hand-made results, the
-verdict data, the links and the counts.
+"""Tests of ucmsc_repro.reproduction.robustness (the verdict): each rule on hand-made
+results, the verdict data, the links and the counts.
 
 The rules are checked against hand-made results frames, with the arithmetic the
 rule must do written beside each expected status.
@@ -17,7 +17,7 @@ import pytest
 
 from ucmsc_repro.chapters import CHAPTERS
 from ucmsc_repro.core.paths import NOTEBOOKS
-from ucmsc_repro.reproduction import verdict as vd
+from ucmsc_repro.reproduction import robustness as vd
 
 NAN = math.nan
 _BAD = re.compile(r"(?<![\w.-])(nan|NaN|inf|-inf|None|<NA>|NaT)(?![\w-])")
@@ -257,7 +257,7 @@ def test_links_go_to_the_chapter_page_until_the_section_label_exists(tmp_path, m
     assert vd.notebook_labels("09_dropouts.ipynb") == {"dropouts-fragility"}
     assert (
         vd.chapter_link("dropouts", "dropouts-fragility", "Fragility")
-        == "{ref}`Fragility <dropouts-fragility>`"
+        == "{ref}`Dropouts and small samples: Fragility <dropouts-fragility>`"
     )
     assert (
         vd.chapter_link("dropouts", "dropouts-itt", "ITT")
