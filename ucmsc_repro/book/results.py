@@ -151,6 +151,19 @@ class Recorder:
             glue(key, str(value), display=False)
         return value
 
+    def markdown(self, key: str, text: str) -> str:
+        """Glue Markdown (e.g. a table with MyST links) without recording it.
+
+        The page shows it with the ``{glue:md}`` directive and ``:format: myst``,
+        so its links are cross-references the book build checks.
+        """
+        if self.glue:
+            from IPython.display import Markdown
+            from myst_nb import glue
+
+            glue(key, Markdown(str(text)), display=False)
+        return text
+
     def frame(self) -> pd.DataFrame:
         """This chapter's results so far, in the order recorded."""
         return pd.DataFrame(list(self._rows.values()), columns=RESULT_COLUMNS)

@@ -274,7 +274,10 @@ def _swap_into_place(staged: Path, out_dir: Path) -> None:
 #: Chapters that read the other chapters' results of the same build (through
 #: :func:`ucmsc_repro.reproduction.scorecard.gather_results`): they run after
 #: every other chapter, and their cache key includes those results.
-READS_RESULTS = ("cohort", "scorecard")
+READS_RESULTS = ("cohort", "scorecard", "robustness", "checklist")
+#: Chapters whose page links to sections of other chapters (``(label)=`` targets
+#: found in their notebooks): their cache key includes those notebooks.
+READS_NOTEBOOKS = ("robustness", "checklist")
 #: Chapters that show only the name of the data (the audit checks the paper's
 #: own numbers): a changed data value does not rerun them.
 READS_NO_DATA = ("audit",)
@@ -469,6 +472,8 @@ def build(
                     for c in chapters
                     if c.slug not in OWN_CHAPTERS  # what gather_results reads
                 ]
+                if info.slug in READS_NOTEBOOKS:
+                    read += [NOTEBOOKS / c.notebook for c in chapters]
                 parts["inputs"] = tree_digest(read)
             return parts
 

@@ -5,7 +5,10 @@
 order: one source for the runner and the tests. The three chapters about the book
 itself have their module where their logic lives: ``cohort`` in
 :mod:`ucmsc_repro.synthetic.cohort`, ``scorecard`` and ``audit`` in
-:mod:`ucmsc_repro.reproduction`.
+:mod:`ucmsc_repro.reproduction`; so do the two pages of the robustness part that
+weigh the other chapters' results against the paper, ``robustness`` (the verdict,
+:mod:`ucmsc_repro.reproduction.robustness`) and ``checklist``
+(:mod:`ucmsc_repro.reproduction.checklist`).
 """
 
 from __future__ import annotations
@@ -70,6 +73,12 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
         "chapters.factors",
     ),
     ChapterInfo(
+        "robustness",
+        "08_robustness.ipynb",
+        "Would the conclusions survive? A verdict",
+        "reproduction.robustness",
+    ),
+    ChapterInfo(
         "dropouts",
         "09_dropouts.ipynb",
         "Dropouts and small samples",
@@ -80,6 +89,12 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
         "10_confounding.ipynb",
         "Confounding and other reasonable choices",
         "chapters.confounding",
+    ),
+    ChapterInfo(
+        "checklist",
+        "12_checklist.ipynb",
+        "A reviewer's checklist",
+        "reproduction.checklist",
     ),
     ChapterInfo(
         "cohort",

@@ -726,6 +726,17 @@ def results(ch) -> pd.DataFrame:
             ),
             result_row(f"{k}.pval_mn", r.pval, method, n=r.n1 + r.n2),
         ]
+    curve = threshold_curve(ch)
+    tested = curve["pval"].notna()
+    favour = tested & (curve["pval"] < ch.settings.alpha) & (curve["estimate"] > 0)
+    rows.append(
+        result_row(
+            "confounding.threshold.share_significant",
+            favour.sum() / tested.sum() if tested.any() else None,
+            "share of thresholds with p < alpha in favour of MSC",
+            n=int(tested.sum()),
+        )
+    )
     for r in definitions_table(ch).itertuples():
         k = f"confounding.definition.{r.definition}.{month_key(r.month)}"
         method = "Miettinen-Nurminen score, per protocol"

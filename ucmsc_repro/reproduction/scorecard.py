@@ -101,7 +101,7 @@ SHARED_STYLES = {
 #: How a relation is shown next to the reported number.
 RELATION_SYMBOLS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 #: Chapters that read the others' results and are never collected.
-OWN_CHAPTERS = ("cohort", "scorecard", "audit")
+OWN_CHAPTERS = ("cohort", "scorecard", "audit", "robustness", "checklist")
 
 
 def round_half_up(value: float, decimals: int) -> Decimal:
