@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..chapters import CHAPTERS
+from ..core.formatting import fixed, no_negative_zero
+from ..core.labels import key_label, label
 from ..core.results_table import RESULT_COLUMNS, read_results, results_frame
 from ..data.claims import read_claims, read_excluded
 
@@ -49,6 +51,8 @@ __all__ = [
     "display_frame",
     "status_display",
     "STATUS_STYLES",
+    "status_styles",
+    "status_legend",
     "build_scorecard",
     "results",
 ]
@@ -422,11 +426,14 @@ def display_frame(card: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``#`` (claim id), ``section``, ``key``, ``paper`` (relation
-        and reported number, e.g. ``< 0.05``), ``reproduced`` (at the printed
-        precision; two more decimals for bounds), ``difference``
-        (reproduced minus reported, one more decimal than printed),
-        ``status``, ``sentence`` and ``note``.
+        Columns ``#`` (claim id), ``section``, ``result`` (the key in words,
+        :func:`ucmsc_repro.core.labels.key_label`; the key itself is in
+        ``scorecard.csv``), ``paper`` (relation and reported number, e.g.
+        ``< 0.05``), ``reproduced`` (at the printed precision; two more
+        decimals for bounds), ``difference`` (reproduced minus reported, one
+        more decimal than printed; whole for a printed whole number), ``status``
+        (in words, :func:`ucmsc_repro.core.labels.label`), ``sentence`` and
+        ``note``. No printed zero carries a minus sign.
     """
     diffs = []
     for r in card.itertuples():
@@ -434,23 +441,33 @@ def display_frame(card: pd.DataFrame) -> pd.DataFrame:
             diffs.append("")
             continue
         d = len(r.reported.split(".", 1)[1]) if "." in r.reported else 0
-        diffs.append(str(round_half_up(r.difference, d + 1)))
+        diffs.append(fixed(r.difference, d + 1 if d else 0))
     return pd.DataFrame(
         {
             "#": card["claim_id"].astype(int),
             "section": card["section"],
-            "key": card["key"],
+            "result": [key_label(k) for k in card["key"]],
             "paper": [
                 f"{RELATION_SYMBOLS[r]} {v}"
                 for r, v in zip(card["relation"], card["reported"], strict=True)
             ],
-            "reproduced": card["reproduced_rounded"],
+            "reproduced": [no_negative_zero(str(v)) for v in card["reproduced_rounded"]],
             "difference": diffs,
-            "status": card["status"],
+            "status": [label(v) for v in card["status"]],
             "sentence": card["sentence"],
             "note": card["note"],
         }
     )
+
+
+def status_styles() -> dict[str, str]:
+    """Row background of each status, keyed by the status in words (as shown)."""
+    return {label(s): STATUS_STYLES[s] for s in STATUSES}
+
+
+def status_legend() -> dict[str, str]:
+    """What each status (in words, as shown) means, in the book's order."""
+    return {label(s): STATUS_LABELS[s] for s in STATUSES}
 
 
 def status_display(card: pd.DataFrame) -> pd.DataFrame:
