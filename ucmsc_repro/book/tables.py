@@ -1,14 +1,25 @@
-"""HTML tables for the book: plain (:func:`html_table`) and sortable, filterable
-(:class:`InteractiveTable`), with inline JavaScript and nothing fetched.
+"""Tables for the book: journal-style (:func:`html_table`) and interactive
+(:class:`InteractiveTable`, itables in offline mode).
 
-Neither carries a random id (pandas' Styler would add a random uuid that breaks
-nbval). The book is read offline and checked by nbval, so an interactive table is one piece
-of self-contained HTML: the rows, a ``<style>`` block scoped to the table and
-a small ``<script>`` (no library, no CDN). Clicking a column header sorts by
-it (numbers as numbers), a text box filters rows by their text, and an
-optional drop-down filters by one column (e.g. the scorecard's status). The
-output depends only on the input frame and the ``table_id`` given, never on
-random ids or the time, so a notebook re-run gives identical HTML.
+Every table is one self-contained piece of HTML in a ``<div class="ucm-table">``:
+a numbered caption (``Table 2.1: ...``), the table, its footnotes, and a
+"Download CSV" link whose ``href`` is a ``data:`` URI holding the table's
+numbers at full precision. The link works from ``file://`` and needs no file
+beside the page (nothing for the runner to copy, nothing to go stale in the
+cache); nbval ignores the URI's text (``tests/nbval_sanitize.cfg``), since
+the last bits of an unrounded float may differ between CPUs, and the unit
+tests check that the CSV carries the shown numbers.
+
+Neither kind of table carries a random id (pandas' Styler and itables would
+add one; the interactive table takes a fixed ``table_id``), so a re-run gives
+identical HTML. No cell is truncated (pandas' ``to_html`` cuts text at
+``display.max_colwidth``; this module writes the cells itself), no printed
+zero carries a minus sign, and an empty table is a sentence, not a bare header.
+
+The interactive table is DataTables through itables, offline: the DataTables
+bundle is not in the notebook but in the book's ``_static/itables_offline.js``,
+which the Sphinx extension :mod:`ucmsc_repro.book.sphinx_tables` writes from
+the installed itables and adds to the pages that hold an interactive table.
 """
 
 from __future__ import annotations
@@ -16,111 +27,225 @@ from __future__ import annotations
 import html
 import math
 import re
+from urllib.parse import quote
 
 import pandas as pd
 
-__all__ = ["html_table", "interactive_html", "InteractiveTable"]
+from ..core.formatting import no_negative_zero
+from ..core.labels import relabel, words
+
+__all__ = ["html_table", "table_html", "csv_link", "InteractiveTable", "interactive_html"]
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-_SCRIPT = """
-(function () {
-  var t = document.getElementById("%(id)s");
-  if (!t || t.getAttribute("data-ready")) { return; }
-  t.setAttribute("data-ready", "1");
-  var q = document.getElementById("%(id)s-q");
-  var f = document.getElementById("%(id)s-f");
-  var c = document.getElementById("%(id)s-n");
-  var body = t.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  function apply() {
-    var text = q.value.toLowerCase(), want = f ? f.value : "", shown = 0;
-    rows.forEach(function (r) {
-      var ok = (!want || r.getAttribute("data-filter") === want) &&
-               (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
-      r.style.display = ok ? "" : "none";
-      if (ok) { shown += 1; }
-    });
-    c.textContent = shown + " of " + rows.length + " rows shown";
-  }
-  function key(r, i) { return r.cells[i].getAttribute("data-sort"); }
-  function sortBy(th, i) {
-    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-    Array.prototype.forEach.call(t.tHead.rows[0].cells, function (h) {
-      h.removeAttribute("aria-sort");
-    });
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-    var numeric = th.getAttribute("data-type") === "number";
-    rows.sort(function (a, b) {
-      var x = key(a, i), y = key(b, i), cmp;
-      var nx = numeric ? parseFloat(x) : NaN, ny = numeric ? parseFloat(y) : NaN;
-      var ex = x === "" || (numeric && isNaN(nx)), ey = y === "" || (numeric && isNaN(ny));
-      if (ex || ey) {
-        cmp = ex === ey ? 0 : (ex ? 1 : -1);  /* empty cells last, either direction */
-      } else if (numeric) {
-        cmp = dir * (nx === ny ? 0 : (nx < ny ? -1 : 1));
-      } else {
-        cmp = dir * x.localeCompare(y);
-      }
-      return cmp !== 0 ? cmp :
-        parseInt(a.getAttribute("data-i"), 10) - parseInt(b.getAttribute("data-i"), 10);
-    });
-    rows.forEach(function (r) { body.appendChild(r); });
-  }
-  Array.prototype.forEach.call(t.tHead.rows[0].cells, function (th, i) {
-    th.addEventListener("click", function () { sortBy(th, i); });
-    th.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy(th, i); }
-    });
-  });
-  q.addEventListener("input", apply);
-  if (f) { f.addEventListener("change", apply); }
-  apply();
-})();
-"""
-
-_STYLE = """
-#%(id)s-box .ucm-controls { margin: 0.5em 0; display: flex; gap: 0.75em;
-  flex-wrap: wrap; align-items: center; }
-#%(id)s-box .ucm-scroll { max-height: 36em; overflow: auto; }
-#%(id)s { border-collapse: collapse; font-size: 0.85em; width: max-content;
-  min-width: 100%%; }
-#%(id)s th, #%(id)s td { border-bottom: 1px solid #ddd; padding: 0.25em 0.5em;
-  vertical-align: top; text-align: left; max-width: 32em; }
-#%(id)s td.ucm-num { text-align: right; font-variant-numeric: tabular-nums; }
-#%(id)s thead th { position: sticky; top: 0; background: #f3f3f3; cursor: pointer; }
-#%(id)s thead th[aria-sort="ascending"]::after { content: " \\25B2"; }
-#%(id)s thead th[aria-sort="descending"]::after { content: " \\25BC"; }
-"""
+_NUMBER = re.compile(r"^[<>=≤≥ ]*[-+−]?\d[\d,]*(?:\.\d+)?%?$")
+#: Columns of a display frame that carry layout, not data (not shown, not in the CSV).
+LEVEL = "_level"
 
 
 def _cell_text(value) -> str:
     if value is None or value is pd.NA:
         return ""
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return ""
-    return str(value)
+    if value is pd.NaT:
+        return ""
+    return no_negative_zero(str(value))
 
 
-def _sort_key(value, numeric: bool) -> str:
-    text = _cell_text(value)
-    if not numeric or text == "":
-        return text
-    return repr(float(value))
+def _is_numeric_column(values) -> bool:
+    texts = [t for t in (_cell_text(v) for v in values) if t]
+    return bool(texts) and all(_NUMBER.match(t) for t in texts)
 
 
-def html_table(frame: pd.DataFrame, *, rename: dict | None = None):
-    """An HTML display of ``frame`` for the book.
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
 
-    The index is dropped (it carries no meaning in the book's tables),
-    columns can be renamed for reading, and the HTML carries no random ids,
-    so a re-run gives the same output (pandas' Styler would add a random
-    uuid).
+
+def csv_link(frame: pd.DataFrame, filename: str, *, text: str = "Download CSV") -> str:
+    """An ``<a download>`` link whose ``data:`` URI is ``frame`` as CSV.
+
+    The CSV has a header row, no index, and every float at full precision
+    (pandas writes the shortest text that reads back as the same float);
+    missing values are empty fields.
+
+    Examples
+    --------
+    >>> link = csv_link(pd.DataFrame({"x": [0.1 + 0.2]}), "t.csv")
+    >>> "download=\\"t.csv\\"" in link, "0.30000000000000004" in link
+    (True, True)
+    """
+    body = frame.to_csv(index=False, lineterminator="\n")
+    href = "data:text/csv;charset=utf-8," + quote(body, safe="")
+    return (
+        f'<a class="ucm-csv" href="{href}" download="{html.escape(filename)}">'
+        f"{html.escape(text)}</a>"
+    )
+
+
+def _caption(number: str | None, caption: str | None) -> str:
+    if number and caption:
+        return f"Table {number}: {caption}"
+    if number:
+        return f"Table {number}"
+    return caption or ""
+
+
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    rename: dict | None = None,
+    number: str | None = None,
+    caption: str | None = None,
+    notes: tuple[str, ...] | list[str] = (),
+    csv: pd.DataFrame | None = None,
+    csv_name: str | None = None,
+    scroll: bool = False,
+    empty: str = "No rows to show.",
+) -> str:
+    """The HTML of :func:`html_table` as a string (see there for the parameters)."""
+    esc = html.escape
+    shown = frame.rename(columns=rename or {})
+    levels = shown[LEVEL].tolist() if LEVEL in shown else [None] * len(shown)
+    cols = [c for c in shown.columns if not str(c).startswith("_")]
+    # the reader's words for every identifier (core.labels), in cells and headers
+    shown = relabel(shown[cols]).rename(columns=lambda c: words(str(c)))
+    cols = list(shown.columns)
+    title = _caption(number, caption)
+    name = csv_name or (
+        f"table-{_slug(number)}.csv" if number else f"{_slug(caption or 'table')}.csv"
+    )
+    parts = ['<div class="ucm-table' + (" ucm-wide" if scroll else "") + '">']
+    if shown.empty:
+        if title:
+            parts.append(f'<p class="ucm-caption">{esc(title)}</p>')
+        parts.append(f'<p class="ucm-empty">{esc(empty)}</p></div>')
+        return "\n".join(parts)
+    numeric = {c: _is_numeric_column(shown[c]) for c in cols}
+    numeric[cols[0]] = False  # the first column names the rows
+    parts.append('<div class="ucm-scroll">' if scroll else "<div>")
+    parts.append('<table class="dataframe ucm">')
+    if title:
+        parts.append(f"<caption>{esc(title)}</caption>")
+    num_cls = ' class="ucm-num"'
+    head = "".join(
+        f'<th scope="col"{num_cls if numeric[c] else ""}>{esc(str(c))}</th>' for c in cols
+    )
+    parts.append(f"<thead><tr>{head}</tr></thead><tbody>")
+    for level, row in zip(levels, shown[cols].itertuples(index=False), strict=True):
+        cls = ""
+        if level is not None and not (isinstance(level, float) and math.isnan(level)):
+            cls = f' class="ucm-level-{int(level)}"'
+        cells = []
+        for i, (c, v) in enumerate(zip(cols, row, strict=True)):
+            tag = "th" if i == 0 else "td"
+            scope = ' scope="row"' if i == 0 else ""
+            num = ' class="ucm-num"' if numeric[c] else ""
+            cells.append(f"<{tag}{scope}{num}>{esc(_cell_text(v))}</{tag}>")
+        parts.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    parts.append("</tbody></table></div>")
+    if notes:
+        parts.append(
+            '<ol class="ucm-notes">'
+            + "".join(f"<li>{esc(n)}</li>" for n in notes)
+            + "</ol>"
+        )
+    data = csv if csv is not None else shown[cols].map(_cell_text)
+    parts.append(f'<p class="ucm-download">{csv_link(data, name)}</p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def html_table(frame: pd.DataFrame, **kwargs):
+    """A journal-style HTML table for the book.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows, formatted for reading (the table shows ``str(value)``;
+        missing values are empty cells). The index is not shown. A column
+        ``_level`` (0, 1, ...), if present, is not shown but indents the
+        row (gtsummary's levels under their variable); every other column
+        whose name starts with ``_`` is left out too.
+    rename : dict, optional
+        Column name -> header text.
+    number : str, optional
+        The book's table number (``"2.1"``): the caption reads
+        ``Table 2.1: <caption>`` and the CSV is ``table-2-1.csv``.
+    caption : str, optional
+        What the table shows.
+    notes : sequence of str
+        Footnotes under the table (one per test, abbreviations).
+    csv : pandas.DataFrame, optional
+        What the "Download CSV" link holds: the table's numbers unrounded
+        (default: the shown cells).
+    csv_name : str, optional
+        File name of the download.
+    scroll : bool
+        Let the table scroll inside its own frame with a sticky first column
+        (only for a table that cannot fit the page).
+    empty : str
+        The sentence shown instead of an empty table.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Notes
+    -----
+    Every cell and header that is an internal identifier (``dk_or_dka``,
+    ``not_computable``, a dotted result key) is shown in the reader's words
+    (:mod:`ucmsc_repro.core.labels`); the CSV given in ``csv`` keeps them.
+    Columns whose every non-empty cell is a number (``12``, ``0.041``,
+    ``<0.001``, ``56.3%``) are right-aligned, header included; the first
+    column is a row header. No random id: the output depends only on the
+    arguments.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": ["x<y"], "p": ["-0.0"]})
+    >>> t = table_html(frame, number="1.1", caption="Demo")
+    >>> "Table 1.1: Demo" in t, "x&lt;y" in t, "-0.0" in t, 'download="table-1-1.csv"' in t
+    (True, True, False, True)
     """
     from IPython.display import HTML
 
-    shown = frame.rename(columns=rename or {})
-    return HTML(shown.to_html(index=False, border=0, classes=["dataframe"], na_rep=""))
+    return HTML(table_html(frame, **kwargs))
+
+
+# --- interactive tables: itables (DataTables), offline ---------------------------
+
+_ITABLES_EXTERNAL = (
+    (re.compile(r"\s*\(need <a href=https://itables\.org/[^>]*>help</a>\?\)"), ""),
+    (re.compile(r"<sup>.*?</sup>", re.S), ""),
+    (
+        re.compile(
+            r"Loading ITables v[\d.]+ from the <code>init_notebook_mode</code> cell..."
+        ),
+        "Loading the interactive table...",
+    ),
+)
+
+
+def _itables_html(frame: pd.DataFrame, table_id: str, **dt_args) -> str:
+    import warnings
+
+    from itables import to_html_datatable
+
+    with warnings.catch_warnings():
+        # createdRow is a DataTables option itables passes on but does not list
+        warnings.filterwarnings("ignore", message="These arguments are not documented")
+        out = to_html_datatable(
+            frame,
+            table_id=table_id,
+            connected=False,
+            maxBytes=0,  # never downsample: every claim is shown
+            showIndex=False,
+            display_logo_when_loading=False,
+            **dt_args,
+        )
+    for pattern, repl in _ITABLES_EXTERNAL:
+        out = pattern.sub(repl, out)
+    return out
 
 
 def interactive_html(
@@ -132,119 +257,135 @@ def interactive_html(
     filter_column: str | None = None,
     filter_values: tuple[str, ...] | None = None,
     row_classes: dict[str, str] | None = None,
+    legend: dict[str, str] | None = None,
+    number: str | None = None,
     caption: str | None = None,
+    notes: tuple[str, ...] | list[str] = (),
+    csv: pd.DataFrame | None = None,
+    csv_name: str | None = None,
+    page_length: int = 25,
 ) -> str:
-    """A sortable, filterable HTML table as one self-contained string.
+    """A sortable, filterable, paged table (DataTables via itables, offline).
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The rows to show, already formatted for display (the table shows
-        ``str(value)``; missing values are empty cells).
+        The rows to show, formatted for display (missing values are empty
+        cells; printed zeros lose their minus sign).
     table_id : str
         HTML id of the table, unique on the page (letters, digits, ``-``,
-        ``_``); every element id derives from it, so the output is the same
-        at every run.
+        ``_``): fixed, so the output is the same at every run.
     labels : dict, optional
-        Column name -> header text (default: the column name).
+        Column name -> header text.
     numeric : tuple of str
-        Columns sorted as numbers and right-aligned.
+        Columns sorted as numbers (DataTables' ``num-fmt``: the number in the
+        text, so ``< 0.05`` sorts as 0.05; empty cells sort below every
+        number) and right-aligned.
     filter_column : str, optional
-        Column offered as a drop-down filter (e.g. ``"status"``).
+        The column whose value colours the row (``row_classes``), e.g. the
+        status; the search box filters on every column.
     filter_values : tuple of str, optional
-        Options of the drop-down, in order (default: the column's values in
-        order of first appearance).
+        The values of ``filter_column`` in the order of the legend.
     row_classes : dict, optional
-        Value of ``filter_column`` -> inline CSS for the rows with that value
-        (e.g. a background colour per status).
-    caption : str, optional
-        Table caption (plain text, escaped).
+        Value of ``filter_column`` -> inline CSS of its rows (a background).
+    legend : dict, optional
+        Value -> what it means, shown with its colour under the table.
+    number, caption, notes, csv, csv_name
+        As for :func:`html_table`.
+    page_length : int
+        Rows per page.
 
     Returns
     -------
     str
-        HTML: a ``<div>`` with the controls, the ``<table>``, a ``<style>``
-        and a ``<script>`` block. Every cell, header and option is
-        HTML-escaped.
-
-    Notes
-    -----
-    Sorting is stable (ties keep the original order); a second click on a
-    header reverses the order; empty cells (and, in a numeric column, cells
-    that are not numbers) always sort last. The text filter matches the row's text,
-    case-insensitively. Nothing is loaded from the internet.
+        HTML: the caption, the itables table (with a static preview for a
+        reader without JavaScript), the legend, the notes and the CSV link.
 
     Examples
     --------
     >>> t = interactive_html(pd.DataFrame({"a": [2, 10], "b": ["x<y", "z"]}),
-    ...                table_id="demo", numeric=("a",))
-    >>> "x&lt;y" in t, 'data-sort="10.0"' in t, "http" in t
+    ...                      table_id="demo", numeric=("a",))
+    >>> 'id="demo"' in t, "num-fmt" in t, "https://" in t.split("data:text/csv")[0]
     (True, True, False)
     """
     if not _ID_RE.match(table_id):
         raise ValueError(f"table_id must be letters, digits, '-' or '_', got {table_id!r}")
-    labels = labels or {}
     unknown = [
         c for c in (*numeric, *([filter_column] if filter_column else [])) if c not in frame
     ]
     if unknown:
         raise KeyError(f"columns not in the frame: {', '.join(unknown)}")
-    esc = html.escape
-    tid = esc(table_id)
-    parts = [
-        f'<div id="{tid}-box" class="ucm-table">',
-        f"<style>{_STYLE % {'id': tid}}</style>",
-    ]
-    parts.append('<div class="ucm-controls">')
-    parts.append(
-        f'<label>Filter <input type="search" id="{tid}-q" placeholder="text in any column"'
-        ' aria-label="Filter rows by text"></label>'
+    from itables import JavascriptFunction
+
+    labels = labels or {}
+    cols = list(frame.columns)
+    in_words = relabel(frame)
+    shown = pd.DataFrame(
+        {labels.get(c, words(str(c))): [_cell_text(v) for v in in_words[c]] for c in cols}
     )
-    if filter_column is not None:
-        values = (
-            tuple(filter_values)
-            if filter_values is not None
-            else tuple(dict.fromkeys(_cell_text(v) for v in frame[filter_column]))
+    num_idx = [i for i, c in enumerate(cols) if c in numeric]
+    dt_args: dict = {
+        "columnDefs": [{"type": "num-fmt", "className": "dt-right", "targets": num_idx}]
+        if num_idx
+        else [],
+        "order": [],
+        "pageLength": page_length,
+        "lengthMenu": [10, 25, 50, 100, -1],
+        "scrollX": True,
+        "fixedColumns": {"start": 1},
+        "classes": ["display", "compact", "cell-border"],
+        "style": {"width": "100%", "margin": "0"},
+        "autoWidth": False,
+        # search box, rows per page, row count and pages, whatever the table's size
+        "layout": {
+            "topStart": "pageLength",
+            "topEnd": "search",
+            "bottomStart": "info",
+            "bottomEnd": "paging",
+        },
+    }
+    if filter_column is not None and row_classes:
+        index = cols.index(filter_column)
+        styles = {str(words(k)): str(v) for k, v in row_classes.items()}
+        import json
+
+        dt_args["createdRow"] = JavascriptFunction(
+            "function (row, data) { var s = "
+            + json.dumps(styles, sort_keys=True)
+            + f"[data[{index}]]; if (s) {{ row.setAttribute('style', s); }} }}"
         )
-        label = esc(labels.get(filter_column, filter_column))
-        opts = ['<option value="">all</option>'] + [
-            f'<option value="{esc(v)}">{esc(v)}</option>' for v in values
-        ]
-        parts.append(
-            f'<label>{label} <select id="{tid}-f">{"".join(opts)}</select></label>'
-        )
-    parts.append(f'<span id="{tid}-n" aria-live="polite">{len(frame)} rows</span>')
-    parts.append("</div>")
-    parts.append(f'<div class="ucm-scroll"><table id="{tid}">')
-    if caption:
-        parts.append(f"<caption>{esc(caption)}</caption>")
-    head = []
-    for col in frame.columns:
-        kind = "number" if col in numeric else "text"
-        head.append(
-            f'<th scope="col" tabindex="0" data-type="{kind}">'
-            f"{esc(labels.get(col, str(col)))}</th>"
-        )
-    parts.append("<thead><tr>" + "".join(head) + "</tr></thead><tbody>")
-    styles = row_classes or {}
-    for i, row in enumerate(frame.itertuples(index=False)):
-        attrs = f' data-i="{i}"'
-        if filter_column is not None:
-            fv = _cell_text(getattr(row, filter_column))
-            attrs += f' data-filter="{esc(fv)}"'
-            if fv in styles:
-                attrs += f' style="{esc(styles[fv])}"'
-        cells = []
-        for col, value in zip(frame.columns, row, strict=True):
-            is_num = col in numeric
-            cls = ' class="ucm-num"' if is_num else ""
-            cells.append(
-                f'<td{cls} data-sort="{esc(_sort_key(value, is_num))}">'
-                f"{esc(_cell_text(value))}</td>"
+    esc = html.escape
+    title = _caption(number, caption)
+    name = csv_name or (
+        f"table-{_slug(number)}.csv" if number else f"{_slug(caption or table_id)}.csv"
+    )
+    parts = [f'<div class="ucm-table ucm-interactive" id="{esc(table_id)}-box">']
+    if title:
+        parts.append(f'<p class="ucm-caption">{esc(title)}</p>')
+    parts.append(_itables_html(shown, table_id, **dt_args))
+    if legend or (row_classes and filter_column):
+        order = filter_values or tuple((legend or row_classes).keys())
+        swatches = {words(k): v for k, v in (row_classes or {}).items()}
+        meanings = {words(k): v for k, v in (legend or {}).items()}
+        items = []
+        for v in map(words, order):
+            swatch = swatches.get(v, "")
+            meaning = meanings.get(v, "")
+            text = f"{esc(v)}: {esc(meaning)}" if meaning else esc(v)
+            items.append(
+                f'<li><span class="ucm-swatch" style="{esc(swatch)}"></span>{text}</li>'
             )
-        parts.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table></div>")
-    parts.append(f"<script>{_SCRIPT % {'id': tid}}</script>")
+        parts.append(
+            f'<ul class="ucm-legend" aria-label="Row colours">{"".join(items)}</ul>'
+        )
+    if notes:
+        parts.append(
+            '<ol class="ucm-notes">'
+            + "".join(f"<li>{esc(n)}</li>" for n in notes)
+            + "</ol>"
+        )
+    data = csv if csv is not None else shown
+    parts.append(f'<p class="ucm-download">{csv_link(data, name)}</p>')
     parts.append("</div>")
     return "\n".join(parts)
 

@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..chapters import CHAPTERS
+from ..core.formatting import fixed, no_negative_zero
+from ..core.labels import key_label, label
 from ..core.results_table import RESULT_COLUMNS, read_results, results_frame
 from ..data.claims import read_claims, read_excluded
 from .decisions import SHARED_STATUSES, shared_from_scorecard, status_key
@@ -37,6 +39,7 @@ __all__ = [
     "STATUSES",
     "STATUS_LABELS",
     "SCORECARD_CSV_COLUMNS",
+    "csv_frame",
     "OWN_CHAPTERS",
     "round_half_up",
     "evaluate_claims",
@@ -52,6 +55,8 @@ __all__ = [
     "display_frame",
     "status_display",
     "STATUS_STYLES",
+    "status_styles",
+    "status_legend",
     "build_scorecard",
     "results",
 ]
@@ -447,10 +452,19 @@ def write_scorecard(card: pd.DataFrame, output_dir) -> Path | None:
         return None
     path = Path(output_dir) / "scorecard.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = card[SCORECARD_CSV_COLUMNS].copy()
-    out["status"] = shared_status(card)  # the shared words, as on every page
-    out.to_csv(path, index=False)
+    csv_frame(card).to_csv(path, index=False)
     return path
+
+
+def csv_frame(card: pd.DataFrame) -> pd.DataFrame:
+    """What ``scorecard.csv`` and the table's "Download CSV" hold.
+
+    Columns :data:`SCORECARD_CSV_COLUMNS`, unrounded; ``status`` in the shared
+    words, as on every page.
+    """
+    out = card[SCORECARD_CSV_COLUMNS].copy()
+    out["status"] = shared_status(card)
+    return out
 
 
 def display_frame(card: pd.DataFrame) -> pd.DataFrame:
@@ -464,12 +478,14 @@ def display_frame(card: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``#`` (claim id), ``section``, ``key``, ``paper`` (relation
-        and reported number, e.g. ``< 0.05``), ``reproduced`` (at the printed
-        precision; two more decimals for bounds), ``difference``
-        (reproduced minus reported, one more decimal than printed),
-        ``status`` (in the shared vocabulary, :func:`shared_status`),
-        ``sentence`` and ``note``.
+        Columns ``#`` (claim id), ``section``, ``result`` (the key in words,
+        :func:`ucmsc_repro.core.labels.key_label`; the key itself is in
+        ``scorecard.csv``), ``paper`` (relation and reported number, e.g.
+        ``< 0.05``), ``reproduced`` (at the printed precision; two more
+        decimals for bounds), ``difference`` (reproduced minus reported, one
+        more decimal than printed; whole for a printed whole number), ``status``
+        (in the shared vocabulary, :func:`shared_status`), ``sentence`` and
+        ``note``. No printed zero carries a minus sign.
     """
     diffs = []
     for r in card.itertuples():
@@ -477,23 +493,33 @@ def display_frame(card: pd.DataFrame) -> pd.DataFrame:
             diffs.append("")
             continue
         d = len(r.reported.split(".", 1)[1]) if "." in r.reported else 0
-        diffs.append(str(round_half_up(r.difference, d + 1)))
+        diffs.append(fixed(r.difference, d + 1 if d else 0))
     return pd.DataFrame(
         {
             "#": card["claim_id"].astype(int),
             "section": card["section"],
-            "key": card["key"],
+            "result": [key_label(k) for k in card["key"]],
             "paper": [
                 f"{RELATION_SYMBOLS[r]} {v}"
                 for r, v in zip(card["relation"], card["reported"], strict=True)
             ],
-            "reproduced": card["reproduced_rounded"],
+            "reproduced": [no_negative_zero(str(v)) for v in card["reproduced_rounded"]],
             "difference": diffs,
             "status": shared_status(card),
             "sentence": card["sentence"],
             "note": card["note"],
         }
     )
+
+
+def status_styles() -> dict[str, str]:
+    """Row background of each status, keyed by the shared status word (as shown)."""
+    return dict(SHARED_STYLES)
+
+
+def status_legend() -> dict[str, str]:
+    """What each shared status word (as shown) means, most serious first."""
+    return dict(SHARED_STATUSES)
 
 
 def status_display(card: pd.DataFrame) -> pd.DataFrame:

@@ -108,7 +108,8 @@ def target_display(card: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``#``, ``section``, ``key``, ``paper``, ``synthetic data``
+        Columns ``#``, ``section``, ``result`` (the key in words), ``paper``,
+        ``synthetic data``
         (at the paper's precision, two more decimals for a bound), ``met``
         (``yes``/``no``) and ``sentence``.
     """
@@ -119,7 +120,7 @@ def target_display(card: pd.DataFrame) -> pd.DataFrame:
         {
             "#": shown["#"],
             "section": shown["section"],
-            "key": shown["key"],
+            "result": shown["result"],
             "paper": shown["paper"],
             "synthetic data": shown["reproduced"],
             "met": np.where(card["met"].to_numpy(), "yes", "no"),
@@ -132,7 +133,7 @@ def unmet_display(card: pd.DataFrame) -> pd.DataFrame:
     """The targets not met, with the reason (an empty table when all are met)."""
     shown = target_display(card)
     keep = ~card["met"].to_numpy()
-    out = shown.loc[keep, ["key", "paper", "synthetic data"]].copy()
+    out = shown.loc[keep, ["result", "paper", "synthetic data"]].copy()
     out["why"] = card.loc[keep, "reason"].to_numpy()
     return out.reset_index(drop=True)
 
