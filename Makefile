@@ -1,6 +1,9 @@
 # The two commands of the README:
 #   make book  [DATA=folder] [OUT=folder]   build the HTML book
 #   make test                               run every test (lint, import layers, pytest)
+# and, with Chromium installed (apt-get install chromium):
+#   make pdf   [DATA=folder] [OUT=folder]   the book, and the whole book as OUT/book.pdf
+# PYTHON chooses the interpreter of the virtual environment (3.11): make book PYTHON=python3.11
 # Both create the virtual environment from requirements.txt when needed.
 
 PYTHON ?= python3
@@ -11,7 +14,7 @@ OUT    ?= _build
 SEED   ?= 20210415
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lint format notebooks synthesize bench validate clean
+.PHONY: book pdf test lint format notebooks synthesize bench validate clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +25,11 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/python -m ucmsc_repro build --data "$(DATA)" --out "$(OUT)"
+
+# The HTML book (reused from OUT's cache when nothing changed), then it as one
+# page printed by headless Chromium to OUT/book.pdf.
+pdf: $(STAMP)
+	$(BIN)/python -m ucmsc_repro build --data "$(DATA)" --out "$(OUT)" --pdf
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 Commands
 --------
 build               validate the data, run every chapter, build the HTML book
+                    (--pdf: also the whole book as OUT/book.pdf)
 validate DIR        check a data folder against the data contract
 template DIR        write empty CSV files with the contract's headers
 dictionary          print the data dictionary
@@ -45,6 +46,7 @@ def _cmd_build(args) -> int:
         progress=not args.no_progress,
         force=args.force,
         jobs=args.jobs,
+        pdf=args.pdf,
     )
     if report.reused:
         names = ", ".join(report.reused)
@@ -52,6 +54,8 @@ def _cmd_build(args) -> int:
     for slug, why in report.reasons.items():
         print(f"Ran {slug}: {why}.")
     print(f"Built in {report.timings['total']:.1f} s. Open {report.index_html}")
+    if args.pdf:
+        print(f"The whole book as one PDF: {report.out_dir / 'book.pdf'}")
     return 0
 
 
@@ -128,6 +132,11 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--jobs", type=int, default=None, help="chapters run at once (default: CPUs)"
+    )
+    b.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write the whole book as OUT/book.pdf (needs Chromium)",
     )
     b.set_defaults(func=_cmd_build)
 

@@ -114,6 +114,7 @@ def clean_notebook_metadata(path: Path, *, moved: dict[str, str] | None = None) 
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        _figure_alt_to_cell(cell)
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags:
             # papermill gives this cell a random id; a fixed one keeps reruns identical
@@ -123,6 +124,24 @@ def clean_notebook_metadata(path: Path, *, moved: dict[str, str] | None = None) 
                 # it holds this machine's paths: keep it out of the HTML
                 cell.metadata["tags"] = [*tags, "remove-cell"]
     nbformat.write(nb, path)
+
+
+#: Output metadata key of a figure's alt text (ucmsc_repro.figures.render.ALT_KEY).
+_ALT_KEY = "ucmsc_alt"
+
+
+def _figure_alt_to_cell(cell) -> None:
+    """Hand a figure's alt text (in its output's metadata) to myst-nb.
+
+    myst-nb takes an image's ``alt`` from the cell's ``mystnb.image`` metadata
+    only; :func:`ucmsc_repro.figures.render.show` cannot write cell metadata from
+    inside the kernel, so it puts the text in the output and it is moved here.
+    """
+    for output in cell.get("outputs", []):
+        alt = output.get("metadata", {}).get(_ALT_KEY)
+        if alt:
+            options = cell.metadata.setdefault("mystnb", {}).setdefault("image", {})
+            options["alt"] = alt
 
 
 def _failure_message(info: ChapterInfo, err: Exception) -> str:
@@ -214,6 +233,24 @@ def _write_book_sources(src: Path, data: dict) -> None:
     gen.mkdir()
     table = dictionary_table()
     (gen / "data_dictionary.md").write_text(_markdown_table(table), encoding="utf-8")
+
+
+#: The build's take-away files, linked from the front page and the Downloads page
+#: (``book/downloads.md``), which Sphinx copies into ``html/_downloads/``.
+DOWNLOADS = ("results.csv", "scorecard.csv")
+
+
+def _stage_downloads(final: Path, src: Path) -> None:
+    """Put the build's CSV outputs where the book's pages link to them."""
+    for name in DOWNLOADS:
+        made = final / name
+        if made.exists():
+            shutil.copy2(made, src / "_generated" / name)
+        else:  # a build of some chapters only: say so in the file itself
+            (src / "_generated" / name).write_text(
+                "note\nnot written by this build (its chapter did not run)\n",
+                encoding="utf-8",
+            )
 
 
 def _markdown_table(table: pd.DataFrame) -> str:
@@ -383,6 +420,7 @@ def build(
     progress: bool = True,
     force: bool = False,
     jobs: int | None = None,
+    pdf: bool = False,
 ) -> BuildReport:
     """Validate the data, run every chapter, build the HTML book.
 
@@ -399,6 +437,10 @@ def build(
         Rerun every chapter and the HTML build, whatever the cache holds.
     jobs : int, optional
         Chapters run at once (default: :func:`workers`).
+    pdf : bool
+        Also write the whole book as one PDF, ``out_dir/book.pdf`` (the
+        single-page HTML book printed by headless Chromium:
+        :mod:`ucmsc_repro.book.pdf`).
 
     Raises
     ------
@@ -553,6 +595,7 @@ def build(
                     raise
             t = time.perf_counter()
             _merge_results(final / "results", final / "results.csv")
+            _stage_downloads(final, src)
             html_key = digest(
                 [keys[c.slug] for c in chapters], _book_sources_digest(), summary["label"]
             )
@@ -574,6 +617,14 @@ def build(
                 bar.write(f"  HTML (jupyter-book): {time.perf_counter() - t:.1f} s")
             (final / CACHE_DIR / "html.key").write_text(html_key, encoding="utf-8")
             timings["html"] = time.perf_counter() - t
+            if pdf:
+                from .pdf import PDF_NAME, print_pdf, singlehtml
+
+                t = time.perf_counter()
+                bar.set_description_str("PDF (single page, Chromium)")
+                print_pdf(singlehtml(src), final / PDF_NAME)
+                timings["pdf"] = time.perf_counter() - t
+                bar.write(f"  PDF: {timings['pdf']:.1f} s")
             bar.update(1)
         shutil.copytree(src / "notebooks", final / "notebooks")
         _swap_into_place(final, out_dir)

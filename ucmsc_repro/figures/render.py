@@ -1,13 +1,33 @@
-"""Show a figure in a notebook the same way under papermill, nbval and jupyter-book."""
+"""Show a figure in a notebook the same way under papermill, nbval and jupyter-book.
+
+A figure is shown once, as SVG (what the HTML book displays: sharp at any
+size, its text searchable, downloadable from the page) with a PNG beside it
+for notebook viewers, and with alt text that says what it shows. Both images
+are byte-identical from run to run: no date, no software stamp, fixed SVG ids
+(``svg.hashsalt``).
+"""
 
 from __future__ import annotations
 
+import base64
 import io
+import weakref
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-__all__ = ["png_bytes", "show"]
+__all__ = ["ALT_KEY", "describe", "png_bytes", "set_alt", "show", "svg_text"]
+
+#: Where the alt text travels in a display output's metadata; the runner
+#: (:func:`ucmsc_repro.book.runner.clean_notebook_metadata`) hands it to
+#: myst-nb as the cell's image ``alt`` option.
+ALT_KEY = "ucmsc_alt"
+
+#: SVG settings: fixed element ids and text kept as text (searchable, small).
+_SVG_RC = {"svg.hashsalt": "ucmsc_repro", "svg.fonttype": "none", "svg.id": None}
+
+_ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
 
 def png_bytes(fig: Figure, *, dpi: int = 110) -> bytes:
@@ -19,16 +39,88 @@ def png_bytes(fig: Figure, *, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
-def show(fig: Figure, *, dpi: int = 110) -> None:
-    """Display ``fig`` once, as a PNG, and close it.
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG text, the same bytes on every run.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> svg_text(fig) == svg_text(fig), "<dc:date>" in svg_text(fig)
+    (True, False)
+    >>> plt.close(fig)
+    """
+    rc = {k: v for k, v in _SVG_RC.items() if k in mpl.rcParams}
+    buf = io.BytesIO()
+    with mpl.rc_context(rc):
+        fig.savefig(
+            buf,
+            format="svg",
+            bbox_inches="tight",
+            metadata={"Date": None, "Creator": None},
+        )
+    return buf.getvalue().decode("utf-8")
+
+
+def set_alt(fig: Figure, text: str) -> Figure:
+    """Give ``fig`` the alt text :func:`show` uses (a figure function's own words)."""
+    _ALT[fig] = " ".join(text.split())
+    return fig
+
+
+def _axis_words(ax) -> str:
+    title = ax.get_title()
+    bits = [title] if title else []
+    x, y = ax.get_xlabel(), ax.get_ylabel()
+    if x and y:
+        bits.append(f"{y} against {x}")
+    elif x or y:
+        bits.append(x or y)
+    legend = ax.get_legend()
+    if legend is not None:
+        labels = [t.get_text() for t in legend.get_texts() if t.get_text()]
+        if labels:
+            bits.append("lines or markers for " + ", ".join(labels))
+    rest = ", ".join(bits[1:] if title else bits)
+    return f"{title}: {rest}" if title and rest else title or rest
+
+
+def describe(fig: Figure) -> str:
+    """Alt text for ``fig``: its own (:func:`set_alt`), else built from its labels.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0], label="MSC"); _ = ax.legend()
+    >>> _ = ax.set(title="Remission", xlabel="Month", ylabel="Participants (%)")
+    >>> describe(fig)
+    'Chart. Remission: Participants (%) against Month, lines or markers for MSC.'
+    >>> plt.close(fig)
+    """
+    if fig in _ALT:
+        return _ALT[fig]
+    head = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    panels = [w for ax in fig.axes if ax.get_visible() and (w := _axis_words(ax))]
+    if not panels and not head:
+        return "Chart (no labels; see the caption)."
+    many = f"{len(panels)} panels: " if len(panels) > 1 else ""
+    words = "; ".join(panels)
+    return " ".join(f"Chart. {head + '. ' if head else ''}{many}{words}.".split())
+
+
+def show(fig: Figure, *, alt: str | None = None, dpi: int = 110) -> None:
+    """Display ``fig`` once, as SVG and PNG with alt text, and close it.
 
     Whatever the kernel's matplotlib backend (inline under papermill, another
-    under nbval), the cell gets exactly one ``image/png`` output, so the
-    committed notebooks compare equal when re-run, and the figure is closed
-    so no backend shows it a second time.
+    under nbval), the cell gets exactly one display output (``image/svg+xml``,
+    ``image/png``), so the committed notebooks compare equal when re-run, and
+    the figure is closed so no backend shows it a second time. ``alt`` (else
+    :func:`describe`) travels in the output's metadata to the page's ``<img>``.
     """
-    from IPython.display import Image, display
+    from IPython.display import display
 
-    data = png_bytes(fig, dpi=dpi)
+    text = " ".join((alt or describe(fig)).split())
+    png = base64.b64encode(png_bytes(fig, dpi=dpi)).decode("ascii")
+    bundle = {"image/svg+xml": svg_text(fig), "image/png": png}
     plt.close(fig)
-    display(Image(data=data, format="png"))
+    display(bundle, raw=True, metadata={ALT_KEY: text})
