@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import matplotlib
 import pandas as pd
 
-from ..chapters import results_function
+from ..chapters import chapter_number, results_function
 from ..core.results_table import RESULT_COLUMNS
 from ..core.settings import AnalysisSettings
 from ..data.loading import Dataset, load_dataset
@@ -40,6 +40,23 @@ class Chapter:
     settings: AnalysisSettings
     rec: Recorder
     table: pd.DataFrame
+
+    @property
+    def number(self) -> int:
+        """The chapter's number in the book built on these data.
+
+        A chapter these data leave out of the book (the cohort chapter on data
+        other than the synthetic cohort), run on its own, keeps its number in the
+        full book.
+        """
+        try:
+            return chapter_number(self.slug, synthetic=self.data.synthetic)
+        except KeyError:
+            return chapter_number(self.slug)
+
+    def table_number(self, k: int) -> str:
+        """The number of the chapter's ``k``-th table (``"4.2"``)."""
+        return f"{self.number}.{k}"
 
     @property
     def pp(self) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import nbformat
 import pandas as pd
 import yaml
 
-from ..chapters import CHAPTERS, ChapterInfo, chapter
+from ..chapters import CHAPTERS, ChapterInfo, book_chapters, chapter
 from ..core.exceptions import BuildError
 from ..core.paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
 from ..core.results_table import RESULT_COLUMNS
@@ -216,7 +216,7 @@ def _write_book_sources(src: Path, data: dict) -> None:
     ``data`` names the data of the build (``label``, ``synthetic``).
     """
     shutil.copytree(BOOK_PAGES, src / "book")
-    shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
+    (src / "_toc.yml").write_text(_toc_for(data["synthetic"]), encoding="utf-8")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     if data["synthetic"]:
         note = (
@@ -251,6 +251,25 @@ def _stage_downloads(final: Path, src: Path) -> None:
                 "note\nnot written by this build (its chapter did not run)\n",
                 encoding="utf-8",
             )
+
+
+def _toc_for(synthetic: bool) -> str:
+    """The table of contents without the chapters these data leave out.
+
+    The cohort chapter (:data:`ucmsc_repro.chapters.SYNTHETIC_ONLY`) tells how the
+    embedded synthetic cohort was made; on other data it leaves the book, and the
+    chapters after it are numbered one less (their tables too, by
+    ``Chapter.table_number``).
+    """
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    kept = {c.slug for c in book_chapters(synthetic=synthetic)}
+    for c in CHAPTERS:
+        if c.slug not in kept:
+            entry = f"      - file: notebooks/{Path(c.notebook).stem}\n"
+            if entry not in text:
+                raise BuildError(f"_toc.yml has no line {entry.strip()!r}")
+            text = text.replace(entry, "")
+    return text
 
 
 def _markdown_table(table: pd.DataFrame) -> str:
@@ -416,7 +435,7 @@ def build(
     out_dir: str | Path = "_build",
     *,
     settings: AnalysisSettings | None = None,
-    chapters: tuple[ChapterInfo, ...] = CHAPTERS,
+    chapters: tuple[ChapterInfo, ...] | None = None,
     progress: bool = True,
     force: bool = False,
     jobs: int | None = None,
@@ -488,6 +507,8 @@ def build(
         (final / CACHE_DIR / "validated" / _validated_name(data_dir, data_key)).write_text(
             json.dumps(summary), encoding="utf-8"
         )
+        if chapters is None:
+            chapters = book_chapters(synthetic=summary["synthetic"])
         _write_book_sources(src, summary)
         print(
             f"Data: {summary['label']}; {summary['participants']} participants.", flush=True

@@ -16,7 +16,15 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-__all__ = ["ChapterInfo", "CHAPTERS", "chapter", "results_function"]
+__all__ = [
+    "ChapterInfo",
+    "CHAPTERS",
+    "SYNTHETIC_ONLY",
+    "book_chapters",
+    "chapter_number",
+    "chapter",
+    "results_function",
+]
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,36 @@ def chapter(slug: str) -> ChapterInfo:
         if c.slug == slug:
             return c
     raise KeyError(slug)
+
+
+#: Chapters in the book only when the data are the embedded synthetic cohort: the
+#: cohort chapter tells how those data were made, which says nothing about others.
+SYNTHETIC_ONLY = ("cohort",)
+
+
+def book_chapters(*, synthetic: bool = True) -> tuple[ChapterInfo, ...]:
+    """The chapters of a book built on synthetic (or other) data, in reading order.
+
+    Examples
+    --------
+    >>> "cohort" in [c.slug for c in book_chapters(synthetic=False)]
+    False
+    """
+    return tuple(c for c in CHAPTERS if synthetic or c.slug not in SYNTHETIC_ONLY)
+
+
+def chapter_number(slug: str, *, synthetic: bool = True) -> int:
+    """The chapter's number in the book (jupyter-book numbers across parts).
+
+    Examples
+    --------
+    >>> chapter_number("trial_profile")
+    1
+    """
+    slugs = [c.slug for c in book_chapters(synthetic=synthetic)]
+    if slug not in slugs:
+        raise KeyError(f"chapter {slug!r} is not in this book")
+    return slugs.index(slug) + 1
 
 
 def results_function(info: ChapterInfo):

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..chapters import CHAPTERS
+from ..chapters import CHAPTERS, SYNTHETIC_ONLY
 from ..core.exceptions import UserFacingError
 from ..core.paths import DATA_DIR, display_path
 from ..core.results_table import result_row, results_frame
@@ -522,13 +522,17 @@ def _escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _book_links(book: str) -> str:
+def _book_links(book: str, synthetic: bool = True) -> str:
     slugs = [s.strip() for s in book.split(";") if s.strip()]
+    slugs = [s for s in slugs if synthetic or s not in SYNTHETIC_ONLY]
     return "; ".join(chapter_link(s) for s in slugs) if slugs else "not in the book"
 
 
-def markdown_table(items: pd.DataFrame, checks: dict) -> str:
+def markdown_table(items: pd.DataFrame, checks: dict, *, synthetic: bool = True) -> str:
     """The checklist as a MyST pipe table: item, the paper, the book, the check.
+
+    ``synthetic=False`` (data other than the embedded cohort) leaves out the
+    chapters that are not in such a book (:data:`ucmsc_repro.chapters.SYNTHETIC_ONLY`).
 
     Examples
     --------
@@ -564,7 +568,7 @@ def markdown_table(items: pd.DataFrame, checks: dict) -> str:
                     f"{guideline} {r.number}",
                     f"**{_escape(r.topic)}**: {_escape(r.text)}",
                     _escape(paper),
-                    _book_links(r.book),
+                    _book_links(r.book, synthetic),
                     _escape(check),
                 ]
             )
@@ -708,7 +712,9 @@ def build_checklist(ch, *, results_path=None) -> tuple[pd.DataFrame, dict]:
     for k, c in checks.items():
         ch.rec.text(f"checklist.{k}.status", c["status"])
         ch.rec.text(f"checklist.{k}.detail", c["detail"])
-    ch.rec.markdown("checklist.table", markdown_table(items, checks))
+    ch.rec.markdown(
+        "checklist.table", markdown_table(items, checks, synthetic=ch.data.synthetic)
+    )
     ch.rec.text(
         "checklist.results_source",
         "recorded by the other chapters of this build"

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..chapters import CHAPTERS
 from ..core.formatting import fixed, no_negative_zero
-from ..core.labels import key_label, label
+from ..core.labels import key_label
 from ..core.results_table import RESULT_COLUMNS, read_results, results_frame
 from ..data.claims import read_claims, read_excluded
 from .decisions import SHARED_STATUSES, shared_from_scorecard, status_key
