@@ -50,7 +50,7 @@ def test_show_gives_one_output_with_svg_png_and_alt(monkeypatch):
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     alt = kwargs["metadata"][render.ALT_KEY]
     assert alt == "Chart. Remission: Participants (%) against Month."
-    assert not plt.get_fignums()  # closed: no backend shows it again
+    assert not plt.fignum_exists(fig.number)  # closed: no backend shows it again
 
 
 def test_alt_set_by_the_figure_function_wins():

@@ -99,14 +99,14 @@ def test_display_tables_have_stable_columns(card):
     assert list(shown.columns) == [
         "#",
         "section",
-        "key",
+        "result",  # the key in words (core.labels.key_label)
         "paper",
         "synthetic data",
         "met",
         "sentence",
     ]
     assert list(cohort.unmet_display(card).columns) == [
-        "key",
+        "result",
         "paper",
         "synthetic data",
         "why",
