@@ -205,10 +205,20 @@ def _cells(data: pd.DataFrame, factor: str, outcome: str, group: str, arms) -> p
     return pd.DataFrame(rows)
 
 
+def _mid_sentence(label: str) -> str:
+    """A label inside a sentence: first letter lower case, acronyms kept.
+
+    >>> _mid_sentence("DK or DKA at onset"), _mid_sentence("Neither DK nor DKA")
+    ('DK or DKA at onset', 'neither DK nor DKA')
+    """
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def _degenerate_cells(cells: pd.DataFrame) -> list[str]:
     out = []
     for r in cells.itertuples(index=False):
-        where = f"the {LABELS.get(r.arm, r.arm)} arm, {SUBGROUP_LABELS[r.subgroup].lower()}"
+        arm = _mid_sentence(LABELS.get(r.arm, r.arm))
+        where = f"the {arm} arm, {_mid_sentence(SUBGROUP_LABELS[r.subgroup])}"
         if r.n == 0:
             out.append(f"nobody in {where}")
         elif r.events in (0, r.n):
