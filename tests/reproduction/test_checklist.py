@@ -277,4 +277,6 @@ def test_the_table_shows_every_item_and_no_missing_value():
     assert "not computed on this page" in table  # baseline_smd was not run here
     assert "[Trial profile](01_trial_profile.ipynb)" in table
     assert "[Confounding and other reasonable choices](10_confounding.ipynb)" in table
-    assert "trial_models (not yet in the book)" in table
+    assert (
+        "[The models a type 1 diabetes trial is judged by](11_trial_models.ipynb)" in table
+    )

@@ -99,6 +99,12 @@ CHAPTERS: tuple[ChapterInfo, ...] = (
         "chapters.confounding",
     ),
     ChapterInfo(
+        "trial_models",
+        "11_trial_models.ipynb",
+        "The models a type 1 diabetes trial is judged by",
+        "chapters.trial_models",
+    ),
+    ChapterInfo(
         "checklist",
         "12_checklist.ipynb",
         "A reviewer's checklist",

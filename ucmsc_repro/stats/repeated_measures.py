@@ -160,15 +160,20 @@ def _fit(data: _Data, kind: str, start_var: np.ndarray):
         except np.linalg.LinAlgError:
             return np.inf
 
-    best = optimize.minimize(negll, theta0, method="BFGS", options={"gtol": 1e-8})
+    # a step off the feasible region gives an infinite -loglik, hence inf - inf in
+    # the finite differences: BFGS backs off, and the gradient is tested below
+    with np.errstate(invalid="ignore"):
+        best = optimize.minimize(negll, theta0, method="BFGS", options={"gtol": 1e-8})
     if not np.isfinite(best.fun):
         raise np.linalg.LinAlgError("the likelihood is not finite")
     # restart from the solution: BFGS's line search can stall before the optimum
-    again = optimize.minimize(negll, best.x, method="BFGS", options={"gtol": 1e-9})
+    with np.errstate(invalid="ignore"):
+        again = optimize.minimize(negll, best.x, method="BFGS", options={"gtol": 1e-9})
     if again.fun <= best.fun:
         best = again
     sigma = build(best.x)
-    grad = optimize.approx_fprime(best.x, negll, 1e-7)
+    with np.errstate(invalid="ignore"):
+        grad = optimize.approx_fprime(best.x, negll, 1e-7)
     if not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > 1e-3:
         raise np.linalg.LinAlgError("REML iterations did not converge")
     if np.min(np.linalg.eigvalsh(sigma)) <= 1e-10 * np.max(np.diag(sigma)):
