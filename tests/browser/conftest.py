@@ -1,8 +1,9 @@
 """The built book, read once in headless Chromium at 1280x900.
 
 The session builds the book from the default data into a temporary folder
-(``--jobs 2``), or reads an existing build named by ``UCMSC_BROWSER_BOOK``
-(the ``OUT`` folder of ``make book``; handy while working on the pages). Every
+(``--jobs 2``, with ``book.pdf``), or reads an existing build named by
+``UCMSC_BROWSER_BOOK`` (the ``OUT`` folder of ``make pdf`` or ``make book``;
+handy while working on the pages). Every
 page is visited once and what the tests assert is collected from it: console
 errors, requests, table geometry, CSV links, the reader's text.
 
@@ -110,14 +111,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def book_out(tmp_path_factory) -> Path:
-    """The OUT folder of a build of the book on the default data."""
+    """The OUT folder of a build of the book on the default data (with its PDF)."""
     given = os.environ.get("UCMSC_BROWSER_BOOK")
     if given:
         return Path(given)
     from ucmsc_repro.book import runner
 
     out = tmp_path_factory.mktemp("browser") / "book"
-    runner.build(None, out, progress=False, jobs=2)
+    runner.build(None, out, progress=False, jobs=2, pdf=True)
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,35 @@ def singlehtml(src: Path) -> Path:
     if proc.returncode != 0 or not page.exists():
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
         raise BuildError(f"jupyter-book (single page, for the PDF) failed:\n{tail}")
+    # jupyter-book's index.html only redirects to the root page (book/intro.html),
+    # which holds the whole book: printing the redirect printed one empty page.
+    # That page names its stylesheets, scripts and images relative to the
+    # build's top folder (_static/, _images/), not to book/: read from book/,
+    # the print stylesheet was missing and the navigation printed. The page is
+    # therefore printed from a copy in the top folder.
+    redirect = _REFRESH.search(page.read_text(encoding="utf-8"))
+    if redirect:
+        root = page.parent / redirect.group(1)
+        if not root.exists():
+            raise BuildError(f"jupyter-book (single page) wrote no {root}")
+        page = page.parent / SINGLE_PAGE
+        shutil.copyfile(root, page)
     return page
+
+
+_ALL_ROWS_JS = """() => document
+  .querySelectorAll('.dt-length select, .dataTables_length select')
+  .forEach(s => {
+    s.value = '-1';
+    s.dispatchEvent(new Event('change', {bubbles: true}));
+  })"""
+
+#: The whole book as one HTML page, in the single-page build's top folder.
+SINGLE_PAGE = "book-single-page.html"
+_REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
+
+
+_REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
 
 
 def print_pdf(page: Path, pdf: Path) -> Path:
@@ -66,6 +95,10 @@ def print_pdf(page: Path, pdf: Path) -> Path:
             # book needs it); nothing outside the local files is fetched
             tab.route(re.compile(r"^https?://"), lambda route: route.abort())
             tab.goto(page.resolve().as_uri(), wait_until="load")
+            # paper has no pages of rows: every interactive table shows all its
+            # rows (the rows-per-page menu set to "All" as a reader would)
+            tab.wait_for_timeout(500)
+            tab.evaluate(_ALL_ROWS_JS)
             tab.emulate_media(media="print")
             pdf.parent.mkdir(parents=True, exist_ok=True)
             tab.pdf(path=str(pdf), format="A4", print_background=True, outline=True)

@@ -241,11 +241,24 @@ def _itables_html(frame: pd.DataFrame, table_id: str, **dt_args) -> str:
             maxBytes=0,  # never downsample: every claim is shown
             showIndex=False,
             display_logo_when_loading=False,
+            # a click anywhere on a header sorts (itables' default sorts from
+            # the header's small icon only, so that header text can be selected)
+            text_in_header_can_be_selected=False,
             **dt_args,
         )
     for pattern, repl in _ITABLES_EXTERNAL:
         out = pattern.sub(repl, out)
-    return out
+    # itables' static fallback (a second, hidden table of the first rows, shown
+    # without JavaScript) cuts the rows and doubles the table on the page; the
+    # book's reader has the interactive table and, for all of it, the CSV link
+    fallback = re.compile(
+        rf'<div id="{re.escape(table_id)}_fallback">.*?</table></div>'
+        r"<script>[^<]*_fallback[^<]*</script>",
+        re.S,
+    )
+    out = fallback.sub("", out)
+    shown = f'<table id="{table_id}">'
+    return out.replace(f'<table id="{table_id}" hidden="hidden">', shown)
 
 
 def interactive_html(
@@ -331,8 +344,10 @@ def interactive_html(
         "order": [],
         "pageLength": page_length,
         "lengthMenu": [10, 25, 50, 100, -1],
-        "scrollX": True,
-        "fixedColumns": {"start": 1},
+        # one <table> whose header is the one a reader clicks: no scrollX (it
+        # splits the header into a second table, with a hidden copy in the
+        # body's); a table wider than the column scrolls in its own frame with
+        # a sticky first column (book.css), like the journal tables' .ucm-scroll
         "classes": ["display", "compact", "cell-border"],
         "style": {"width": "100%", "margin": "0"},
         "autoWidth": False,

@@ -21,6 +21,7 @@ from .factors import (
 
 __all__ = [
     "TERM_LABELS",
+    "SPEC_NAMES",
     "VARIABLE_LABELS",
     "remitter_sentence",
     "display_table",
@@ -98,15 +99,33 @@ def display_table(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("Term")
 
 
+#: Short names of the model terms in a written-out model (the reader's words).
+SPEC_NAMES: dict[str, str] = {
+    "msc": "MSC",
+    "age_years": "age",
+    "male": "male",
+    "duration_months": "duration",
+    "bmi_kg_m2": "BMI",
+    "hba1c_pct_0": "HbA1c₀",
+    "fcp_pmol_l_0": "FCP₀",
+    "msc_cells_total": "cells",
+}
+
+
 def model_specification(covariates, *, outcome: str = "remission") -> str:
-    """The model written out, e.g. ``logit P(remission = 1) = b0 + b1 msc + ...``.
+    """The model written out, e.g. ``logit P(remission = 1) = b0 + b1·MSC + ...``.
+
+    Each term is named by :data:`SPEC_NAMES` (the prose of the chapter says
+    what each name stands for); a term not in the map keeps its name.
 
     Examples
     --------
     >>> model_specification(["msc", "bmi_kg_m2"])
-    'logit P(remission = 1) = b0 + b1·msc + b2·bmi_kg_m2'
+    'logit P(remission = 1) = b0 + b1·MSC + b2·BMI'
     """
-    terms = " + ".join(f"b{i}·{c}" for i, c in enumerate(covariates, start=1))
+    terms = " + ".join(
+        f"b{i}·{SPEC_NAMES.get(c, c)}" for i, c in enumerate(covariates, start=1)
+    )
     return f"logit P({outcome} = 1) = b0" + (f" + {terms}" if terms else "")
 
 

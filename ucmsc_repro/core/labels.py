@@ -24,6 +24,7 @@ __all__ = [
     "label",
     "key_label",
     "words",
+    "words_in_text",
     "relabel",
     "is_identifier",
 ]
@@ -156,6 +157,7 @@ KEY_PARTS: dict[str, str] = {
     "onset_hours": "onset (hours)",
     "resolved_hours": "resolved after (hours)",
     "resolved_after_infusion_hours": "resolved after infusion (hours)",
+    "infusions_received": "infusions received",
     "start_month": "start month",
     "change": "change",
     "pct": "%",
@@ -268,9 +270,41 @@ def words(value):
     return key_label(value) if "." in value else label(value)
 
 
+_IN_TEXT = re.compile(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?!\w|\.\w)")
+
+
+def words_in_text(value):
+    """A text with each known ``snake_case`` identifier inside it in words.
+
+    Only identifiers with an underscore that the maps know (:data:`LABELS`,
+    :data:`KEY_PARTS`) change, wherever they stand in a sentence; ordinary
+    words, dotted keys and unknown names are left as they are. Anything not a
+    string is returned unchanged.
+
+    Examples
+    --------
+    >>> words_in_text("half_up: 68.48%; pooled_z: 68.48%")
+    'half up: 68.48%; pooled z test: 68.48%'
+    >>> words_in_text("msc_cells_total / infusions_received / weight_kg.")
+    'total MSC cells / infusions received / weight.'
+    """
+    if not isinstance(value, str) or "_" not in value:
+        return value
+
+    def one(m: re.Match) -> str:
+        ident = m.group(0)
+        return LABELS.get(ident) or KEY_PARTS.get(ident) or ident
+
+    return _IN_TEXT.sub(one, value)
+
+
 def relabel(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
-    """A copy of ``frame``, its cells (``columns``, default all) through :func:`words`."""
+    """A copy of ``frame``, its cells (``columns``, default all) in words.
+
+    A cell that is an identifier goes through :func:`words`; a text with known
+    identifiers inside it through :func:`words_in_text`.
+    """
     out = frame.copy()
     for col in columns if columns is not None else out.columns:
-        out[col] = [words(v) for v in out[col]]
+        out[col] = [words_in_text(words(v)) for v in out[col]]
     return out

@@ -188,17 +188,16 @@ def assumptions() -> pd.DataFrame:
         (
             "Cells infused",
             f"{CELLS_PER_KG:g} x 10^6 cells per kg of baseline weight at each infusion "
-            "received; msc_cells_total in 10^6 cells.",
+            "received; the cell total counted in 10^6 cells.",
             "'At each time, 1.0 x 10^6 cells/kg was given'. The unit 10^6 cells is the "
             "one whose smallest possible Wald SE is compatible with the reported CI "
             "(see the table of the cell-count unit below).",
         ),
         (
             "Whole-population model",
-            # the old module name is printed in the chapter's output, kept as it is
-            # (issue 9: no output changes); the tuple is chapters.factors'
+            # the covariates of chapters.factors.WHOLE_POPULATION_COVARIATES
             "Remission on arm, age, sex, duration, BMI, baseline HbA1c and baseline "
-            "fasting C-peptide (ucmsc_repro.regression.WHOLE_POPULATION_COVARIATES).",
+            "fasting C-peptide (the remission factors chapter's model).",
             "The paper does not list the covariates; this is the MSC-arm model's "
             "adjustment set plus the arm and the two baseline measures.",
         ),
