@@ -14,6 +14,8 @@ Without Chromium the tests are skipped with how to enable them
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,10 +117,14 @@ def book_out(tmp_path_factory) -> Path:
     given = os.environ.get("UCMSC_BROWSER_BOOK")
     if given:
         return Path(given)
-    from ucmsc_repro.book import runner
-
     out = tmp_path_factory.mktemp("browser") / "book"
-    runner.build(None, out, progress=False, jobs=2, pdf=True)
+    # in a process of its own: the PDF step drives Playwright's sync API, which
+    # must not share this session's thread (and its event loop) with the tests'
+    cmd = [sys.executable, "-m", "ucmsc_repro", "build", "--out", str(out)]
+    proc = subprocess.run(
+        [*cmd, "--jobs", "2", "--pdf"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out
 
 
