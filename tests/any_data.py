@@ -239,6 +239,20 @@ def _as_text(obj) -> str:
     return str(obj)
 
 
+def chapter_parameters(folder) -> dict:
+    """A chapter notebook's papermill parameters for ``folder`` (None: the default
+    data), with the paper's settings and nothing written."""
+    return {
+        "data_dir": None if folder is None else str(folder),
+        "results_path": None,
+        "output_dir": None,
+        "endpoint_month": 12,
+        "remission_threshold": 0.10,
+        "adult_onset_age": 18,
+        "alpha": 0.05,
+    }
+
+
 def run_chapter(notebook: Path, parameters: dict, monkeypatch) -> _Captured:
     """Execute a chapter notebook's code cells here, capturing displays and glue.
 

@@ -16,7 +16,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from any_data import KINDS, cohorts, reader_problems, run_chapter, write_cohort
+from any_data import (
+    KINDS,
+    chapter_parameters,
+    cohorts,
+    reader_problems,
+    run_chapter,
+    write_cohort,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 
 from ucmsc_repro.chapters import book_chapters
@@ -44,18 +51,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 DATA_CHAPTERS = [c for c in book_chapters(synthetic=False) if c.slug != "audit"]
 
 
-def _parameters(folder) -> dict:
-    return {
-        "data_dir": str(folder),
-        "results_path": None,
-        "output_dir": None,
-        "endpoint_month": 12,
-        "remission_threshold": 0.10,
-        "adult_onset_age": 18,
-        "alpha": 0.05,
-    }
-
-
 @given(cohort=cohorts())
 def test_every_chapter_runs_and_shows_no_nan_on_any_valid_data(
     cohort, tmp_path_factory, monkeypatch
@@ -70,7 +65,9 @@ def test_every_chapter_runs_and_shows_no_nan_on_any_valid_data(
             # they read every chapter's results: tests/reproduction/test_robustness_pages.py
             continue
         try:
-            cap = run_chapter(NOTEBOOKS / info.notebook, _parameters(folder), monkeypatch)
+            cap = run_chapter(
+                NOTEBOOKS / info.notebook, chapter_parameters(folder), monkeypatch
+            )
         except Exception as err:  # noqa: BLE001 - report every chapter's failure
             failures.append(f"{info.slug}: {type(err).__name__}: {err}")
             continue

@@ -29,7 +29,14 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from any_data import KINDS, cohorts, reader_problems, run_chapter, write_cohort
+from any_data import (
+    KINDS,
+    chapter_parameters,
+    cohorts,
+    reader_problems,
+    run_chapter,
+    write_cohort,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 from scipy.stats import chi2_contingency
 
@@ -352,18 +359,6 @@ def test_constant_covariate_is_left_out_in_words(tmp_path):
     assert not any(_BAD.search(t) for t in texts)
 
 
-def _parameters(folder) -> dict:
-    return {
-        "data_dir": str(folder),
-        "results_path": None,
-        "output_dir": None,
-        "endpoint_month": 12,
-        "remission_threshold": 0.10,
-        "adult_onset_age": 18,
-        "alpha": 0.05,
-    }
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_notebook_shows_no_nan_on_any_kind_of_valid_data(
     kind, tmp_path_factory, monkeypatch
@@ -379,7 +374,7 @@ def test_notebook_shows_no_nan_on_any_kind_of_valid_data(
     def check(cohort):
         folder = write_cohort(cohort, tmp_path_factory.mktemp(kind))
         cap = run_chapter(
-            NOTEBOOKS / "10_confounding.ipynb", _parameters(folder), monkeypatch
+            NOTEBOOKS / "10_confounding.ipynb", chapter_parameters(folder), monkeypatch
         )
         assert reader_problems(cap) == []
 

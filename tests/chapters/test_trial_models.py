@@ -21,6 +21,7 @@ import pytest
 from any_data import (
     KINDS,
     build_cohort,
+    chapter_parameters,
     cohorts,
     reader_problems,
     run_chapter,
@@ -450,18 +451,6 @@ def test_an_onset_group_without_a_model_is_said_in_words():
 # --- the notebook on any valid data ---------------------------------------------------
 
 
-def _parameters(folder) -> dict:
-    return {
-        "data_dir": str(folder),
-        "results_path": None,
-        "output_dir": None,
-        "endpoint_month": 12,
-        "remission_threshold": 0.10,
-        "adult_onset_age": 18,
-        "alpha": 0.05,
-    }
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_notebook_shows_no_nan_on_any_kind_of_valid_data(
     kind, tmp_path_factory, monkeypatch
@@ -477,7 +466,7 @@ def test_notebook_shows_no_nan_on_any_kind_of_valid_data(
     def check(cohort):
         folder = write_cohort(cohort, tmp_path_factory.mktemp(kind))
         cap = run_chapter(
-            NOTEBOOKS / "11_trial_models.ipynb", _parameters(folder), monkeypatch
+            NOTEBOOKS / "11_trial_models.ipynb", chapter_parameters(folder), monkeypatch
         )
         assert reader_problems(cap) == []
 

@@ -15,7 +15,14 @@ import os
 import re
 
 import matplotlib.pyplot  # noqa: F401 - any_data.run_chapter closes figures with it
-from any_data import KINDS, cohorts, reader_problems, run_chapter, write_cohort
+from any_data import (
+    KINDS,
+    chapter_parameters,
+    cohorts,
+    reader_problems,
+    run_chapter,
+    write_cohort,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 
 from ucmsc_repro.book.chapter import collect_results
@@ -44,18 +51,6 @@ _MD_GLUE = re.compile(r"```\{glue:md\}\s+(\S+)")
 PAGES = ("robustness", "checklist")
 
 
-def _parameters(folder) -> dict:
-    return {
-        "data_dir": None if folder is None else str(folder),
-        "results_path": None,
-        "output_dir": None,
-        "endpoint_month": 12,
-        "remission_threshold": 0.10,
-        "adult_onset_age": 18,
-        "alpha": 0.05,
-    }
-
-
 def _problems(cap) -> list[str]:
     problems = reader_problems(cap)
     for key in _MD_GLUE.findall(cap.markdown):
@@ -78,7 +73,7 @@ def test_verdict_and_checklist_run_and_show_no_nan_on_any_valid_data(
     failures = []
     for slug in PAGES:
         cap = run_chapter(
-            NOTEBOOKS / chapter(slug).notebook, _parameters(folder), monkeypatch
+            NOTEBOOKS / chapter(slug).notebook, chapter_parameters(folder), monkeypatch
         )
         failures += [f"{slug}: {p}" for p in _problems(cap)]
     assert not failures, f"kind {cohort['kind']!r}:\n" + "\n".join(failures[:40])
@@ -92,7 +87,7 @@ def test_both_pages_run_on_the_default_data_without_reader_problems(monkeypatch)
     monkeypatch.setattr(scorecard, "gather_results", lambda ch, **kw: (res, "recomputed"))
     for slug in PAGES:
         cap = run_chapter(
-            NOTEBOOKS / chapter(slug).notebook, _parameters(None), monkeypatch
+            NOTEBOOKS / chapter(slug).notebook, chapter_parameters(None), monkeypatch
         )
         assert _problems(cap) == []
         assert cap.glued[f"{slug}.results_source"].startswith("recomputed")
