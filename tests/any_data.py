@@ -230,6 +230,10 @@ def _as_text(obj) -> str:
 
     if isinstance(obj, IPython.display.Image):
         return ""
+    if isinstance(obj, dict):  # a raw MIME bundle (figures.render.show): its words only
+        return "\n".join(
+            str(v) for k, v in obj.items() if not k.startswith("image/")
+        )
     if hasattr(obj, "_repr_html_") and obj._repr_html_() is not None:
         return obj._repr_html_()
     if hasattr(obj, "data") and isinstance(obj.data, str):
@@ -266,6 +270,8 @@ def run_chapter(notebook: Path, parameters: dict, monkeypatch) -> _Captured:
     def display(*objs, **kwargs):
         for o in objs:
             cap.displayed.append(_as_text(o))
+        # a figure's alt text is read to the reader too
+        cap.displayed += [str(v) for v in (kwargs.get("metadata") or {}).values()]
 
     def glue(name, value, display=True):  # noqa: ARG001 - myst_nb's signature
         cap.glued[name] = value

@@ -106,6 +106,53 @@ def test_injected_parameters_are_hidden_and_timestamps_dropped(tmp_path):
     assert out.read_bytes() == again.read_bytes()
 
 
+def _kernel_that_dies(times, calls):
+    """papermill's execute_notebook whose kernel dies at start ``times`` times."""
+
+    def execute(source, output, **kwargs):
+        calls.append(output)
+        if len(calls) <= times:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nbformat.write(nbformat.read(source, as_version=4), output)
+
+    return execute
+
+
+def test_a_kernel_that_dies_at_start_is_started_again(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+    monkeypatch.setattr(papermill, "execute_notebook", _kernel_that_dies(1, calls))
+    runner.execute_chapter(chapter("baseline"), tmp_path / "b.ipynb")
+    assert len(calls) == 2 and (tmp_path / "b.ipynb").exists()
+
+
+def test_a_kernel_that_never_starts_names_the_chapter(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+    dies = _kernel_that_dies(runner.KERNEL_STARTS, calls)
+    monkeypatch.setattr(papermill, "execute_notebook", dies)
+    with pytest.raises(BuildError, match=r"Chapter 'Baseline.*died before it started"):
+        runner.execute_chapter(chapter("baseline"), tmp_path / "b.ipynb")
+    assert len(calls) == runner.KERNEL_STARTS
+
+
+def test_other_runtime_errors_are_not_retried(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def broken(source, output, **kwargs):
+        calls.append(output)
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        runner.execute_chapter(chapter("baseline"), tmp_path / "b.ipynb")
+    assert len(calls) == 1
+
+
 def _bad_copy(default_copy):
     path = default_copy / "subjects.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

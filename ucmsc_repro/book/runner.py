@@ -47,6 +47,9 @@ __all__ = [
 #: File that marks a folder as a book output folder (safe to replace).
 OUTPUT_MARKER = ".ucmsc-book"
 KERNEL = "python3"
+#: How many times a chapter's kernel may be started when it dies before replying.
+KERNEL_STARTS = 3
+_KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
 #: The chapter whose outputs depend on all the others.
 SCORECARD = "scorecard"
 
@@ -171,20 +174,34 @@ def execute_chapter(
     """
     import papermill as pm
 
-    try:
-        pm.execute_notebook(
-            str(NOTEBOOKS / info.notebook),
-            str(output_path),
-            parameters=parameters or None,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(cwd or output_path.parent),
-            # keep the kernel's own log (e.g. its transport notice) off the console
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
-    except pm.PapermillExecutionError as err:
-        raise BuildError(_failure_message(info, err)) from None
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            pm.execute_notebook(
+                str(NOTEBOOKS / info.notebook),
+                str(output_path),
+                parameters=parameters or None,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(cwd or output_path.parent),
+                # keep the kernel's own log (e.g. its transport notice) off the console
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+            break
+        except pm.PapermillExecutionError as err:
+            raise BuildError(_failure_message(info, err)) from None
+        except RuntimeError as err:
+            # A kernel that dies before its first reply ran none of the notebook:
+            # with chapters starting kernels at once, another process can take one
+            # of the free ports jupyter_client chose before the kernel binds it.
+            # Starting again is safe; anything else is a real failure.
+            if _KERNEL_START_FAILURE not in str(err):
+                raise
+            if attempt == KERNEL_STARTS:
+                raise BuildError(
+                    f"Chapter '{info.title}' ({info.notebook}) failed: its Python "
+                    f"kernel died before it started, {KERNEL_STARTS} times"
+                ) from None
     clean_notebook_metadata(output_path, moved=moved)
 
 
