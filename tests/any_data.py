@@ -231,9 +231,7 @@ def _as_text(obj) -> str:
     if isinstance(obj, IPython.display.Image):
         return ""
     if isinstance(obj, dict):  # a raw MIME bundle (figures.render.show): its words only
-        return "\n".join(
-            str(v) for k, v in obj.items() if not k.startswith("image/")
-        )
+        return "\n".join(str(v) for k, v in obj.items() if not k.startswith("image/"))
     if hasattr(obj, "_repr_html_") and obj._repr_html_() is not None:
         return obj._repr_html_()
     if hasattr(obj, "data") and isinstance(obj.data, str):
