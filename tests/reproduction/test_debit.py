@@ -280,3 +280,39 @@ def test_debit_map_accepts_numpy_integers():
         {"x": ["0.35"], "sd": ["0.49"], "n": pd.array([20], dtype="int64")}
     )
     assert d.debit_map(cases)["consistency"].tolist() == [True]
+
+
+#: Heathers and Brown (2019), "DEBIT: A simple consistency test for binary data"
+#: (https://osf.io/5vb3u/), Table 1: seven means and SDs of binary variables, all
+#: with n = 1683, as transcribed in scrutiny's DEBIT vignette (lhdjung/scrutiny,
+#: vignettes/debit.Rmd at commit c7c5b7d2, the tibble ``flying_pigs``), where R's
+#: ``debit_map(flying_pigs)`` checks them. Our expected answers are the hand
+#: computations beside each row (not R's printed output, which the vignette does
+#: not store): the means' possible counts k in [ceil((x - 0.005) n), floor((x +
+#: 0.005) n)] and the sample SDs sqrt(k (n - k) / (n (n - 1))) over them.
+HEATHERS_BROWN_TABLE_1 = [
+    # x, sd, k range, reconstructed SD range, consistent
+    ("0.53", "0.50", (884, 900), (0.4989, 0.4995), True),  # 0.4989 to 0.4995: 0.50
+    ("0.44", "0.50", (733, 748), (0.4960, 0.4971), True),  # rounds to 0.50
+    ("0.77", "0.42", (1288, 1304), (0.4178, 0.4239), True),  # contains 0.42
+    # 0.19 of 1683 is k = 312..328; their SDs 0.3887..0.3962 round to 0.39 or 0.40,
+    # never to 0.35: the row the paper shows to be impossible
+    ("0.19", "0.35", (312, 328), (0.3887, 0.3962), False),
+    ("0.34", "0.47", (564, 580), (0.4722, 0.4754), True),  # 0.47 or 0.48
+    ("0.93", "0.25", (1557, 1573), (0.2472, 0.2633), True),  # 0.25 to 0.26
+    ("0.12", "0.33", (194, 210), (0.3194, 0.3306), True),  # 0.32 or 0.33
+]
+
+
+@pytest.mark.parametrize(("x", "sd", "ks", "sds", "ok"), HEATHERS_BROWN_TABLE_1)
+def test_debit_heathers_and_brown_table_1(x, sd, ks, sds, ok):
+    n = 1683
+    r = d.debit(x, sd, n)
+    assert (r["k_lower"], r["k_upper"]) == ks
+    # by hand: sqrt(k (n - k) / (n (n - 1))) at the two end counts (no range holds
+    # n / 2, so the SD is monotone over it and the extremes are at the ends)
+    ends = sorted(math.sqrt(k * (n - k) / (n * (n - 1))) for k in ks)
+    assert ends == pytest.approx(sds, abs=5e-5)
+    assert (r["sd_rec_lower"], r["sd_rec_upper"]) == pytest.approx(sds, abs=5e-5)
+    assert r["consistency"] is ok
+    assert d.debit(x, sd, n, method="interval")["consistency"] is ok
