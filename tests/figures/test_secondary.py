@@ -95,7 +95,13 @@ def test_cpeptide_figure_counts_rises_per_arm_and_draws_one_line_per_participant
         "Control: rose in 2 of 8",
         "MSC: rose in 2 of 8",
     ]
-    assert all(len(ax.get_lines()) == 8 for ax in fig.axes)
+    for ax in fig.axes:
+        # one segment per participant, from (0, baseline) to (1, endpoint), in the
+        # collections of rises and non-rises; two markers per participant
+        segments = [s for c in ax.collections for s in c.get_segments()]
+        assert len(segments) == 8
+        assert all(list(s[:, 0]) == [0.0, 1.0] for s in segments)
+        assert sum(len(line.get_xdata()) for line in ax.get_lines()) == 16
     plt.close(fig)
 
 

@@ -10,7 +10,9 @@ from ucmsc_repro.stats.comparisons import (
     compare_categorical,
     compare_continuous,
     describe,
+    is_normal,
     mann_whitney,
+    normality_test,
     paired_test,
     smd_binary,
     smd_continuous,
@@ -137,3 +139,27 @@ def test_categorical_comparison_with_an_empty_group_is_not_tested():
     r = compare_categorical(["a", "b", "a"], [])
     assert r["test"] == "not tested (a group has no values)"
     assert r["pval"] != r["pval"] and (r["n1"], r["n2"]) == (3, 0)
+
+
+def test_normality_test_is_shapiro_wilk_up_to_5000_values():
+    # R 4.x: shapiro.test(c(0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0))
+    # $p.value = 0.4079287964 (Student's sleep data, group 1)
+    name, p = normality_test(SLEEP_1)
+    assert name == "Shapiro-Wilk" and p == pytest.approx(0.4079287964, abs=1e-6)
+    # a constant or a two-value sample cannot be tested: nan, and counts as normal
+    assert math.isnan(normality_test([2.0, 2.0, 2.0])[1]) and is_normal([1.0, 2.0])
+
+
+def test_normality_test_above_5000_values_is_dagostino_pearson():
+    # R: shapiro.test(rnorm(5001)) stops ("sample size must be between 3 and 5000"),
+    # scipy warns (an error under this suite's filterwarnings). Above 5,000 the test
+    # is D'Agostino-Pearson's K2 = z(skewness)^2 + z(kurtosis)^2 on 2 df, here from
+    # scipy's own two z-tests combined by hand: P(chi2_2 > K2) = exp(-K2 / 2).
+    from scipy import stats
+
+    x = [float(i % 97) ** 1.5 for i in range(5001)]  # deterministic, right-skewed
+    name, p = normality_test(x)
+    k2 = stats.skewtest(x).statistic ** 2 + stats.kurtosistest(x).statistic ** 2
+    assert name == "D'Agostino-Pearson" and p == pytest.approx(math.exp(-k2 / 2))
+    assert normality_test(x[:5000])[0] == "Shapiro-Wilk"
+    assert not is_normal(x)

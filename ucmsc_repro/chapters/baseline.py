@@ -10,6 +10,7 @@ import pandas as pd
 from ..core.formatting import fixed, p_value
 from ..core.results_table import results_frame
 from ..stats.comparisons import (
+    SHAPIRO_MAX_N,
     compare_categorical,
     compare_continuous,
     describe,
@@ -338,12 +339,26 @@ def table1_display(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _largest_arm(table: pd.DataFrame) -> int:
+    """The most values a continuous variable of ``table`` has in one arm."""
+    cont = table[table["kind"] == "continuous"] if "kind" in table else table
+    sizes = [cont[f"{g}_n"].max() for g in ("msc", "control") if f"{g}_n" in cont]
+    return int(max((x for x in sizes if pd.notna(x)), default=0))
+
+
 def table1_notes(table: pd.DataFrame) -> list[str]:
     """The footnotes of Table 1: the summaries, one note per test used, the SMD."""
+    test = (
+        "a normality test (p ≥ 0.05; Shapiro-Wilk, or D'Agostino-Pearson for an "
+        f"arm of more than {SHAPIRO_MAX_N:,} values, where Shapiro-Wilk is not "
+        "defined)"
+        if _largest_arm(table) > SHAPIRO_MAX_N
+        else "the Shapiro-Wilk test (p ≥ 0.05)"
+    )
     notes = [
-        "Mean ± SD where both arms pass the Shapiro-Wilk test (p ≥ 0.05), else "
-        "median [IQR]; n (%) of the participants with a known value (Unknown: "
-        "missing values, not in the percentages).",
+        f"Mean ± SD where both arms pass {test}, else median [IQR]; n (%) of the "
+        "participants with a known value (Unknown: missing values, not in the "
+        "percentages).",
     ]
     used = dict.fromkeys(_SHORT_TEST.get(t) for t in table["test"])
     notes += [_TEST_NOTES[t] for t in _TEST_NOTES if t in used]

@@ -216,7 +216,7 @@ def _residual_sentence(ch) -> str:
         )
         out.append(
             f"The residual standard deviation of {name} is {a.resid_sd:.3f} on the log "
-            f"scale, and the Shapiro-Wilk test {verdict} ({p_text(a.shapiro_pval)})."
+            f"scale, and the {a.normality_test} test {verdict} ({p_text(a.shapiro_pval)})."
         )
     return " ".join(out) or "No ANCOVA could be fitted, so there are no residuals to check."
 

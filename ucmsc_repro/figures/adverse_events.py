@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..chapters.adverse_events import event_details
+from .style import ROWS_DRAWN_ONE_BY_ONE, row_layout
 
 __all__ = ["INFUSION_STYLE", "adverse_event_figure"]
 
@@ -16,6 +19,29 @@ INFUSION_STYLE: dict[int, dict] = {
     1: {"marker": "o", "markerfacecolor": "white", "markeredgecolor": "black"},
     2: {"marker": "o", "markerfacecolor": "black", "markeredgecolor": "black"},
 }
+
+
+def _segments(x0, x1, y) -> np.ndarray:
+    """Horizontal segments from ``x0`` to ``x1`` at heights ``y``, for a LineCollection."""
+    return np.stack([np.column_stack([x0, y]), np.column_stack([x1, y])], axis=1)
+
+
+def _not_resolved(ax, onset, y, right: float, size: float) -> None:
+    """Arrows from onset to the right edge for events that did not resolve: one
+    annotation each when few, else one line collection with an end marker."""
+    if len(y) <= ROWS_DRAWN_ONE_BY_ONE:
+        for x0, y0 in zip(onset, y, strict=True):
+            ax.annotate(
+                "",
+                xy=(right, y0),
+                xytext=(x0, y0),
+                arrowprops={"arrowstyle": "->", "color": "black"},
+            )
+        return
+    ax.add_collection(
+        LineCollection(_segments(onset, np.full(len(y), right), y), colors="black")
+    )
+    ax.plot(np.full(len(y), right), y, ">", color="black", markersize=size)
 
 
 def adverse_event_figure(
@@ -53,31 +79,38 @@ def adverse_event_figure(
         ax.text(0.5, 0.5, "No adverse event was recorded.", ha="center", va="center")
         return fig
     n = len(d)
-    height = max(2.4, 1.4 + 0.45 * n)
+    height, size = row_layout(n, base=1.4)
     fig, (ax_a, ax_b) = plt.subplots(
-        1, 2, figsize=(7.2, height), sharey=True, gridspec_kw={"width_ratios": [2.2, 1]}
+        1,
+        2,
+        figsize=(7.2, max(2.4, height)),
+        sharey=True,
+        gridspec_kw={"width_ratios": [2.2, 1]},
     )
     end = d["onset_hours"] + d["resolved_hours"]
     right = float(max(window_hours, end.max(skipna=True) if end.notna().any() else 0))
     right = max(right, float(d["onset_hours"].max())) * 1.12 + 1
-    for i, e in enumerate(d.itertuples()):
-        y = n - i
-        style = INFUSION_STYLE[int(e.infusion)]
-        if e.resolved:
-            ax_a.plot(
-                [e.onset_hours, e.onset_hours + e.resolved_hours], [y, y], "k-", lw=1.5
-            )
-            ax_a.plot([e.onset_hours + e.resolved_hours], [y], "k|", markersize=10)
-        else:
-            ax_a.annotate(
-                "",
-                xy=(right, y),
-                xytext=(e.onset_hours, y),
-                arrowprops={"arrowstyle": "->", "color": "black"},
-            )
-        ax_a.plot([e.onset_hours], [y], linestyle="none", markersize=8, **style)
-        if pd.notna(e.max_temp_c):
-            ax_b.plot([e.max_temp_c], [y], linestyle="none", markersize=8, **style)
+    # every part in one call (row i is drawn at y = n - i), so many events draw fast
+    y = np.arange(n, 0, -1, dtype=float)
+    onset = d["onset_hours"].to_numpy(dtype=float)
+    resolved = d["resolved"].to_numpy(dtype=bool)
+    stop = (onset + d["resolved_hours"].to_numpy(dtype=float))[resolved]
+    ax_a.add_collection(
+        LineCollection(
+            _segments(onset[resolved], stop, y[resolved]),
+            colors="black",
+            linewidths=1.5,
+        )
+    )
+    ax_a.plot(stop, y[resolved], "k|", markersize=size + 2, linestyle="none")
+    _not_resolved(ax_a, onset[~resolved], y[~resolved], right, size)
+    infusion = d["infusion"].to_numpy(dtype=int)
+    temp = d["max_temp_c"].to_numpy(dtype=float)
+    for k, style in INFUSION_STYLE.items():
+        rows = infusion == k
+        ax_a.plot(onset[rows], y[rows], linestyle="none", markersize=size, **style)
+        hot = rows & np.isfinite(temp)
+        ax_b.plot(temp[hot], y[hot], linestyle="none", markersize=size, **style)
     ax_a.axvline(window_hours, color="0.4", linestyle=":", linewidth=1)
     ax_a.set_xlim(0, right)
     ax_a.set_xlabel("Hours since the start of the infusion")

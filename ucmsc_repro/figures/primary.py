@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -18,6 +19,7 @@ from ..chapters.primary import (
 )
 from ..core.formatting import p_text
 from .style import ARM_STYLE as SHARED_STYLE
+from .style import ROWS_DRAWN_ONE_BY_ONE, row_layout
 
 __all__ = ["ARM_STYLE", "remission_figure", "insulin_free_timeline"]
 
@@ -182,34 +184,49 @@ def insulin_free_timeline(
     """
     periods = insulin_free_periods(data, endpoint_month=endpoint_month)
     n = len(periods)
-    fig, ax = plt.subplots(figsize=(7.2, max(2.2, 1.2 + 0.45 * n)))
+    height, _ = row_layout(n, base=1.2)
+    fig, ax = plt.subplots(figsize=(7.2, max(2.2, height)))
     ends = periods["end_month"].fillna(periods["start_month"])
     right = float(max([endpoint_month, *ends.tolist(), *infusion_months])) + 3
-    for i, p in enumerate(periods.itertuples()):
-        y = n - i
-        filled = p.arm == "MSC"
-        end = p.end_month if not p.ongoing else right - 1
-        ax.barh(
-            y,
-            end - p.start_month,
-            left=p.start_month,
-            height=0.5,
-            color="0.25" if filled else "white",
-            edgecolor="black",
+    # every bar in one call (row i at y = n - i), so many periods draw fast
+    y = np.arange(n, 0, -1, dtype=float)
+    start = periods["start_month"].to_numpy(dtype=float)
+    ongoing = periods["ongoing"].to_numpy(dtype=bool)
+    end = np.where(ongoing, right - 1, periods["end_month"].to_numpy(dtype=float))
+    msc = (periods["arm"] == "MSC").to_numpy()
+    # many rows: bars touch, so no outline, and the control bars are light grey
+    many = n > ROWS_DRAWN_ONE_BY_ONE
+    control_face = "0.75" if many else "white"
+    top = n + (0.05 * n if many else 1.2)
+    # one collection of rectangles (bars of height 0.5), not one patch per bar
+    half = 0.5 if many else 0.25  # many rows: bars of full height, no moire of gaps
+    low, high = y - half, y + half
+    corners = ((start, low), (end, low), (end, high), (start, high))
+    boxes = np.stack([np.column_stack(c) for c in corners], axis=1)
+    ax.add_collection(
+        PolyCollection(
+            boxes,
+            facecolors=np.where(msc, "0.25", control_face).tolist(),
+            edgecolors="face" if many else "black",
+            linewidths=0.0 if many else 1.0,
         )
-        if p.ongoing:
+    )
+    if ongoing.sum() <= ROWS_DRAWN_ONE_BY_ONE:
+        for x0, y0 in zip(end[ongoing], y[ongoing], strict=True):
             ax.annotate(
                 "",
-                xy=(right - 0.2, y),
-                xytext=(end, y),
+                xy=(right - 0.2, y0),
+                xytext=(x0, y0),
                 arrowprops={"arrowstyle": "->", "color": "black"},
             )
+    else:
+        ax.plot(np.full(int(ongoing.sum()), right - 0.2), y[ongoing], ">", color="black")
     for k, m in enumerate(infusion_months, start=1):
         ax.axvline(m, color="0.4", linestyle="--", linewidth=1)
         ax.plot([m], [0.35], marker="^", color="black", markersize=7, clip_on=False)
-        _mark_label(ax, f"infusion {k}", m, n + 0.75)
+        _mark_label(ax, f"infusion {k}", m, n + 0.625 * (top - n))
     ax.axvline(endpoint_month, color="black", linestyle=":", linewidth=1.2)
-    _mark_label(ax, "endpoint", endpoint_month, n + 0.75)
+    _mark_label(ax, "endpoint", endpoint_month, n + 0.625 * (top - n))
     if n == 0:
         ax.text(
             (right - 1) / 2,
@@ -220,18 +237,18 @@ def insulin_free_timeline(
             fontsize=9,
         )
     ax.set_xlim(-1, right)
-    ax.set_ylim(0.2, n + 1.2)
+    ax.set_ylim(0.2, top)
     ax.set_yticks([])
     ax.set_xlabel("Months since the first infusion (control: since enrolment)")
     ax.spines[["top", "right", "left"]].set_visible(False)
     handles = [
         Patch(facecolor="0.25", edgecolor="black", label="MSC-treated"),
-        Patch(facecolor="white", edgecolor="black", label="Control"),
+        Patch(facecolor=control_face, edgecolor="black", label="Control"),
     ]
     ax.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.28 if n > 2 else -0.45),
+        bbox_to_anchor=(0.5, -0.07 if many else -0.28 if n > 2 else -0.45),
         ncol=2,
         frameon=False,
         fontsize=9,

@@ -15,9 +15,19 @@ import weakref
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-__all__ = ["ALT_KEY", "describe", "png_bytes", "set_alt", "show", "svg_text"]
+__all__ = [
+    "ALT_KEY",
+    "describe",
+    "png_bytes",
+    "rasterize_dense",
+    "set_alt",
+    "show",
+    "svg_text",
+]
 
 #: Where the alt text travels in a display output's metadata; the runner
 #: (:func:`ucmsc_repro.book.runner.clean_notebook_metadata`) hands it to
@@ -39,8 +49,42 @@ def png_bytes(fig: Figure, *, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
+#: An artist with more points than this is drawn into the SVG as an embedded
+#: image (its axes, labels and other artists stay vectors), so a figure of 50,000
+#: participants writes a small SVG quickly. The default data's figures stay below.
+DENSE_POINTS = 2000
+
+
+def _points(artist) -> int:
+    if isinstance(artist, Line2D):
+        return len(artist.get_xdata())
+    if isinstance(artist, Collection):
+        return max(len(artist.get_offsets()), len(artist.get_paths()))
+    return 0
+
+
+def rasterize_dense(fig: Figure, limit: int = DENSE_POINTS) -> int:
+    """Mark every line or collection of ``fig`` with more than ``limit`` points as
+    rasterized in vector output; returns how many were marked.
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(range(5000), "."), ax.plot([0, 1])
+    >>> rasterize_dense(fig), [ln.get_rasterized() for ln in ax.lines]
+    (1, [True, False])
+    >>> plt.close(fig)
+    """
+    marked = 0
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections]:
+            if _points(artist) > limit:
+                artist.set_rasterized(True)
+                marked += 1
+    return marked
+
+
 def svg_text(fig: Figure) -> str:
-    """The figure as SVG text, the same bytes on every run.
+    """The figure as SVG text, the same bytes on every run (dense artists embedded
+    as images, :func:`rasterize_dense`).
 
     Examples
     --------
@@ -51,6 +95,7 @@ def svg_text(fig: Figure) -> str:
     >>> plt.close(fig)
     """
     rc = {k: v for k, v in _SVG_RC.items() if k in mpl.rcParams}
+    rasterize_dense(fig)
     buf = io.BytesIO()
     with mpl.rc_context(rc):
         fig.savefig(

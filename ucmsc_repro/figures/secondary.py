@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
@@ -58,19 +59,22 @@ def _panel_letter(ax, letter: str) -> None:
 def _individual_panel(ax, long, summary, tests, measure, arm, alpha) -> None:
     style = ARM_STYLE[arm]
     sub = long.loc[long["arm"].eq(arm)]
-    for _, person in sub.groupby("subject_id", sort=True):
-        person = person.dropna(subset=[measure]).sort_values("month")
-        ax.plot(
-            person["month"],
-            person[measure],
-            color="0.7",
-            linewidth=0.8,
-            marker=style["marker"],
-            markersize=3,
-            markerfacecolor="0.55" if arm == "msc" else "white",
-            markeredgecolor="0.55",
-            zorder=1,
-        )
+    # one line per participant, all in one collection (fast for many participants)
+    seen = sub.dropna(subset=[measure]).sort_values(["subject_id", "month"])
+    points = seen[["month", measure]].to_numpy(dtype=float)
+    ids = seen["subject_id"].to_numpy()
+    lines = np.split(points, np.flatnonzero(ids[1:] != ids[:-1]) + 1) if len(ids) else []
+    ax.add_collection(LineCollection(lines, colors="0.7", linewidths=0.8, zorder=1))
+    ax.plot(
+        points[:, 0],
+        points[:, 1],
+        linestyle="none",
+        marker=style["marker"],
+        markersize=3,
+        markerfacecolor="0.55" if arm == "msc" else "white",
+        markeredgecolor="0.55",
+        zorder=1,
+    )
     mean = summary.loc[summary["arm"].eq(arm)]
     ax.plot(
         mean["month"],
@@ -261,20 +265,32 @@ def cpeptide_figure(
             ax = axes[i, j]
             sub = table.loc[arm_of.eq(arm), [f"{measure}_0", f"{measure}_end"]].dropna()
             sub = sub.sort_values([f"{measure}_0", f"{measure}_end"])
-            rose = 0
-            for base, end in sub.itertuples(index=False):
-                up = end > base
-                rose += int(up)
+            values = sub.to_numpy(dtype=float)
+            rise = values[:, 1] > values[:, 0]
+            rose = int(rise.sum())
+            # the lines that rose and the others, each set in one call
+            for up in (False, True):
+                pairs = values[rise == up]
                 style = dict(ARM_STYLE[arm])
                 if not up:
                     style["markeredgecolor"] = "0.45"
                     if arm == "msc":
                         style["markerfacecolor"] = "0.45"
+                ends = np.zeros((len(pairs), 2, 2))
+                ends[:, 1, 0] = 1.0
+                ends[:, :, 1] = pairs
+                ax.add_collection(
+                    LineCollection(
+                        ends,
+                        colors="black" if up else "0.65",
+                        linewidths=1.0 if up else 0.8,
+                        zorder=2 if up else 1,
+                    )
+                )
                 ax.plot(
-                    [0, 1],
-                    [base, end],
-                    color="black" if up else "0.65",
-                    linewidth=1.0 if up else 0.8,
+                    np.tile([0.0, 1.0], len(pairs)),
+                    pairs.ravel(),
+                    linestyle="none",
                     markersize=5,
                     zorder=2 if up else 1,
                     **style,

@@ -19,6 +19,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from .comparisons import SHAPIRO, normality_test
+
 __all__ = ["LogAncova", "log_ancova"]
 
 
@@ -46,7 +48,9 @@ class LogAncova:
         ``term, coef, se, t, pval``.
     residuals, fitted : numpy.ndarray
     shapiro_pval : float
-        Shapiro-Wilk test of the residuals (NaN with fewer than 3).
+        Normality test of the residuals (NaN with fewer than 3): Shapiro-Wilk,
+        D'Agostino-Pearson above 5,000 (``normality_test`` names it).
+    normality_test : str
     error : str
         Empty, or why the model was not fitted (then every number is NaN).
     """
@@ -63,6 +67,7 @@ class LogAncova:
     residuals: np.ndarray = field(default_factory=lambda: np.empty(0))
     fitted: np.ndarray = field(default_factory=lambda: np.empty(0))
     shapiro_pval: float = float("nan")
+    normality_test: str = SHAPIRO
     error: str = ""
 
 
@@ -195,11 +200,7 @@ def log_ancova(
         )
     b, se_b = float(beta[1]), float(np.sqrt(cov[1, 1]))
     resid = np.asarray(res.resid, dtype=float)
-    sw = (
-        float(stats.shapiro(resid).pvalue)
-        if resid.size >= 3 and np.ptp(resid) > 1e-12
-        else float("nan")
-    )
+    normality, sw = normality_test(resid, tol=1e-12)
     coefs = pd.DataFrame(
         {
             "term": list(X.columns),
@@ -222,4 +223,5 @@ def log_ancova(
         residuals=resid,
         fitted=np.asarray(res.fittedvalues, dtype=float),
         shapiro_pval=sw,
+        normality_test=normality,
     )

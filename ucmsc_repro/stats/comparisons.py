@@ -16,6 +16,7 @@ from scipy import stats
 __all__ = [
     "describe",
     "is_normal",
+    "normality_test",
     "student_t",
     "mann_whitney",
     "compare_continuous",
@@ -29,6 +30,11 @@ __all__ = [
 
 #: Shapiro-Wilk p-value under which a group counts as skewed.
 NORMALITY_ALPHA = 0.05
+#: Largest sample for Shapiro-Wilk: Royston's p-value approximation holds to 5,000
+#: values; R's shapiro.test refuses more, scipy warns. Above it, D'Agostino-Pearson.
+SHAPIRO_MAX_N = 5000
+SHAPIRO = "Shapiro-Wilk"
+DAGOSTINO = "D'Agostino-Pearson"
 
 
 def _clean(x) -> np.ndarray:
@@ -74,14 +80,36 @@ def describe(x) -> dict:
     return out
 
 
+def normality_test(x, *, tol: float = 0.0) -> tuple[str, float]:
+    """The normality test for ``x`` and its p-value (nan: fewer than 3 values, or a
+    range not above ``tol``).
+
+    Shapiro-Wilk up to :data:`SHAPIRO_MAX_N` values, the D'Agostino-Pearson
+    omnibus test (``scipy.stats.normaltest``) above, where Shapiro-Wilk's
+    p-value is not defined (R's ``shapiro.test`` stops at 5,000).
+
+    >>> normality_test([1.0, 2.0, 4.0])[0]
+    'Shapiro-Wilk'
+    >>> normality_test([3.0, 3.0, 3.0])
+    ('Shapiro-Wilk', nan)
+    """
+    a = _clean(x)
+    if a.size > SHAPIRO_MAX_N:
+        return DAGOSTINO, float(stats.normaltest(a).pvalue)
+    if a.size < 3 or np.ptp(a) <= tol:
+        return SHAPIRO, float("nan")
+    return SHAPIRO, float(stats.shapiro(a).pvalue)
+
+
 def is_normal(*groups, alpha: float = NORMALITY_ALPHA) -> bool:
-    """Whether every group passes the Shapiro-Wilk test at ``alpha``.
+    """Whether every group passes the normality test at ``alpha``
+    (:func:`normality_test`: Shapiro-Wilk, D'Agostino-Pearson above 5,000 values).
 
     Groups with fewer than 3 values cannot be tested and count as normal.
     """
     for g in groups:
-        a = _clean(g)
-        if a.size >= 3 and np.ptp(a) > 0 and stats.shapiro(a).pvalue < alpha:
+        _, p = normality_test(g)
+        if p < alpha:  # nan (untestable) compares False: counts as normal
             return False
     return True
 
