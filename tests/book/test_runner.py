@@ -153,6 +153,34 @@ def test_other_runtime_errors_are_not_retried(tmp_path, monkeypatch):
     assert len(calls) == 1
 
 
+def test_chapter_kernels_load_the_runners_snapshot_not_the_csv_files(
+    tiny_dir, tmp_path, monkeypatch
+):
+    # A snapshot of tiny_dir whose subjects table lost one participant, with the
+    # fingerprint of the files as they are: a kernel that uses the snapshot (and does
+    # not validate the CSV files again) reports one participant fewer.
+    from ucmsc_repro.data import loading
+
+    data = loading.load_dataset(tiny_dir)
+    data.subjects = data.subjects.iloc[:-1]
+    snapshot = loading.write_snapshot(data, tmp_path / "snap.pkl")
+    info = chapter("trial_profile")
+    results = tmp_path / "tp.csv"
+    params = runner._parameters(
+        tiny_dir.resolve(), results, None, runner.AnalysisSettings()
+    )
+    with runner._environment(loading.SNAPSHOT_ENV, str(snapshot)):
+        runner.execute_chapter(info, tmp_path / "tp.ipynb", parameters=params)
+    got = pd.read_csv(results).set_index("key")["value"]
+    assert got["trial_profile.enrolled.all.n"] == len(data.subjects) == 5
+    # the same chapter without the snapshot validates the folder: all six
+    monkeypatch.delenv(loading.SNAPSHOT_ENV, raising=False)
+    runner.execute_chapter(info, tmp_path / "tp2.ipynb", parameters=params)
+    assert (
+        pd.read_csv(results).set_index("key")["value"]["trial_profile.enrolled.all.n"] == 6
+    )
+
+
 def _bad_copy(default_copy):
     path = default_copy / "subjects.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -9,6 +9,7 @@ embedded default data).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ from ..core.exceptions import BuildError
 from ..core.paths import BOOK_PAGES, DEFAULT_DATA, NOTEBOOKS, ROOT, display_path
 from ..core.results_table import RESULT_COLUMNS
 from ..core.settings import AnalysisSettings
-from ..data.loading import load_dataset
+from ..data.loading import SNAPSHOT_ENV, Dataset, load_dataset, write_snapshot
 from ..data.schema import dictionary_table
 from ..reproduction.scorecard import OWN_CHAPTERS
 from .cache import CACHE_DIR, ChapterCache, digest, source_digest, tree_digest
@@ -409,27 +410,45 @@ def _book_sources_digest() -> str:
     )
 
 
+@contextlib.contextmanager
+def _environment(name: str, value: str):
+    """``os.environ[name] = value`` for the block (chapter kernels inherit it)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 def _validated_name(data_dir: Path, data_key: str) -> str:
     return f"{digest(data_key, display_path(data_dir), source_digest())}.json"
 
 
-def _load_summary(data_dir: Path, data_key: str, cache: ChapterCache) -> dict:
-    """Label, kind and size of the data, validating them once per content.
+def _load_summary(
+    data_dir: Path, data_key: str, cache: ChapterCache
+) -> tuple[dict, Dataset | None]:
+    """Label, kind and size of the data, validating them once per content, and
+    the validated data (None when an earlier build's snapshot holds them).
 
     The same bytes, in the same folder, checked by the same package, pass or
     fail the same way: a folder validated by an earlier build into this output
-    folder is not validated again (the chapters validate nothing either: see
-    :func:`ucmsc_repro.data.loading.load_dataset`).
+    folder is not validated again, and the chapters validate nothing either:
+    they load the snapshot (:data:`ucmsc_repro.data.loading.SNAPSHOT_ENV`).
     """
     marker = cache.root / "validated" / _validated_name(data_dir, data_key)
-    if marker.exists():
-        return json.loads(marker.read_text(encoding="utf-8"))
+    if marker.exists() and marker.with_suffix(".pkl").exists():
+        return json.loads(marker.read_text(encoding="utf-8")), None
     data = load_dataset(data_dir)
-    return {
+    summary = {
         "label": data.label,
         "synthetic": data.synthetic,
         "participants": int(len(data.subjects)),
     }
+    return summary, data
 
 
 def _reason(previous: dict | None, parts: dict) -> str:
@@ -507,7 +526,7 @@ def build(
     t0 = time.perf_counter()
     cache = ChapterCache(out_dir)
     data_key = tree_digest(data_dir / f for f in _DATA_FILES)
-    summary = _load_summary(data_dir, data_key, cache)
+    summary, validated = _load_summary(data_dir, data_key, cache)
     _check_out_dir(out_dir, data_dir)
     timings["validate"] = time.perf_counter() - t0
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -521,9 +540,15 @@ def build(
         (final / "results").mkdir(parents=True)
         (final / OUTPUT_MARKER).write_text("built by ucmsc_repro\n", encoding="utf-8")
         (final / CACHE_DIR / "validated").mkdir(parents=True)
-        (final / CACHE_DIR / "validated" / _validated_name(data_dir, data_key)).write_text(
-            json.dumps(summary), encoding="utf-8"
-        )
+        marker = final / CACHE_DIR / "validated" / _validated_name(data_dir, data_key)
+        marker.write_text(json.dumps(summary), encoding="utf-8")
+        # the validated tables, for every chapter's kernel (validate once)
+        snapshot = marker.with_suffix(".pkl")
+        if validated is not None:
+            write_snapshot(validated, snapshot)
+        else:
+            shutil.copy2(cache.root / "validated" / snapshot.name, snapshot)
+        del validated
         if chapters is None:
             chapters = book_chapters(synthetic=summary["synthetic"])
         _write_book_sources(src, summary)
@@ -592,7 +617,7 @@ def build(
         first = [c for c in chapters if c.slug not in READS_RESULTS]
         then = [c for c in chapters if c.slug in READS_RESULTS]
         pool = _executor(jobs or workers())
-        with bar, pool:
+        with _environment(SNAPSHOT_ENV, str(snapshot)), bar, pool:
             for stage in (first, then):
                 running = {}
                 for info in stage:

@@ -11,13 +11,16 @@ import csv
 import difflib
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from ..core.exceptions import DataValidationError
 from .schema import FILES, SUBJECTS, ColumnSpec, FileSpec
+
+if TYPE_CHECKING:  # pandera is imported where a folder is validated: see _pandera
+    import pandera.pandas as pa
 
 __all__ = ["read_folder", "MISSING_MARKERS"]
 
@@ -167,7 +170,16 @@ def _coerce(spec: FileSpec, frame: pd.DataFrame, problems: _Problems) -> pd.Data
     return pd.DataFrame(out, index=frame.index)
 
 
+def _pandera():
+    """pandera, imported on first use: about a second a kernel that loads the
+    runner's validated snapshot (:mod:`ucmsc_repro.data.loading`) does not spend."""
+    import pandera.pandas
+
+    return pandera.pandas
+
+
 def _pandera_schema(spec: FileSpec) -> pa.DataFrameSchema:
+    pa = _pandera()
     columns = {}
     for col in spec.columns:
         checks = []
@@ -197,7 +209,7 @@ def _schema_checks(spec: FileSpec, typed: pd.DataFrame, problems: _Problems) -> 
     name = spec.filename
     try:
         _pandera_schema(spec).validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as err:
+    except _pandera().errors.SchemaErrors as err:
         cases = err.failure_cases
         cases = cases[cases["index"].notna()]
         for case in cases.sort_values(["column", "index"], kind="stable").itertuples():
