@@ -149,3 +149,42 @@ def test_empty_arm_gives_nan_and_a_note(table):
 # cat("RFI 5/27 vs 3/26:", rfi(5, 27, 3, 26), "p after:", fp(11, 27, 3, 26), "\n")
 # cat("RFI 3/10 vs 3/10:", rfi(3, 10, 3, 10), "\n")
 # cat("RFI 0/10 vs 0/10:", rfi(0, 10, 0, 10), "\n")
+
+
+def test_fast_search_beyond_100_changes_finds_the_one_by_one_index():
+    # 1,500/5,000 against 1,000/5,000: the control arm needs several hundred more
+    # events before Fisher's p reaches 0.05. The reference is the definition itself,
+    # every k tried in turn (here, in the test), against the doubling-and-bisection
+    # search the function uses beyond LINEAR_STEPS.
+    from ucmsc_repro.stats import fragility as fr
+
+    x1, n1, x2, n2 = 1500, 5000, 1000, 5000
+    k = 0
+    while fr.fisher_p(x1, n1, x2 + k, n2) < 0.05:
+        k += 1
+    assert k > fr.LINEAR_STEPS
+    r = fr.fragility_index(x1, n1, x2, n2)
+    assert r["index"] == k
+    assert r["p_after"] == fr.fisher_p(x1, n1, x2 + k, n2)
+
+
+def test_fast_search_finds_the_one_by_one_reverse_index():
+    # 10,100/50,000 against 10,000/50,000 is not significant; the reverse index is the
+    # fewest changes in one arm, in either direction, that make Fisher's p < 0.05.
+    # Reference: every k of the four walks tried in turn, here.
+    from ucmsc_repro.stats import fragility as fr
+
+    x1, n1, x2, n2 = 10100, 50000, 10000, 50000
+    assert fr.fisher_p(x1, n1, x2, n2) >= 0.05
+    best = None
+    for arm in (1, 2):
+        for step in (1, -1):
+            k = 1
+            while True:
+                a, b = (x1 + step * k, x2) if arm == 1 else (x1, x2 + step * k)
+                if fr.fisher_p(a, n1, b, n2) < 0.05:
+                    break
+                k += 1
+            best = k if best is None else min(best, k)
+    assert best > fr.LINEAR_STEPS
+    assert fr.reverse_fragility_index(x1, n1, x2, n2)["index"] == best

@@ -388,3 +388,19 @@ def test_only_dropouts_in_an_arm_cannot_be_imputed_from_its_completers():
 #   rd <- with(imp, lm(I(as.numeric(y) - 1) ~ arm))
 #   print(summary(pool(rd))[2, c("term", "estimate")], digits = 6)
 # }
+
+
+def test_tipping_grid_of_many_dropouts_is_coarse_and_keeps_its_corners():
+    # 100 MSC dropouts: 41 evenly spaced splits 0, 2.5 -> 2 (round half even), 5, ...,
+    # 100; 3 control dropouts: every split 0..3. Each cell is the Fisher test of the
+    # completed table, e.g. (i, j) = (100, 3): 111/127 against 6/29.
+    from ucmsc_repro.stats.missing_outcome import GRID_STEPS, tipping_point_grid
+    from ucmsc_repro.stats.small_sample import fisher_test
+
+    g = tipping_point_grid(11, 27, 100, 3, 26, 3)
+    msc = sorted(g["msc_dropouts_remitting"].unique())
+    assert len(msc) == GRID_STEPS + 1 and msc[0] == 0 and msc[-1] == 100
+    assert msc[:3] == [0, 2, 5]
+    assert sorted(g["control_dropouts_remitting"].unique()) == [0, 1, 2, 3]
+    corner = g.set_index(["msc_dropouts_remitting", "control_dropouts_remitting"])
+    assert corner.loc[(100, 3), "pval"] == fisher_test(111, 127, 6, 29)["pval"]

@@ -360,3 +360,15 @@ def test_statsmodels_score_interval_defect_is_documented_until_fixed():
 # for (t in cases)
 #   { r <- mn(t[1], t[2], t[3], t[4])
 #     cat(sprintf("mn(%d, %d, %d, %d) = %.8f %.8f\n", t[1], t[2], t[3], t[4], r[1], r[2])) }
+
+
+def test_unconditional_exact_tests_are_not_computed_for_huge_arms():
+    # (n1 + 1)(n2 + 1) tables: 28 x 27 = 756 for the paper's 27 and 26 (computed);
+    # 501 x 500 = 250,500 > EXACT_TABLES_MAX = 250,000 (not computed, with the reason)
+    from ucmsc_repro.stats import small_sample as ss
+
+    assert (27 + 1) * (26 + 1) <= ss.EXACT_TABLES_MAX < (500 + 1) * (499 + 1)
+    for test in (ss.barnard_test, ss.boschloo_test):
+        r = test(200, 500, 150, 499)
+        assert math.isnan(r["pval"]) and "250,500 tables" in r["note"]
+        assert math.isfinite(test(11, 27, 3, 26)["pval"])

@@ -16,6 +16,8 @@ import math
 import pandas as pd
 
 from ..core.formatting import p_text
+from ..stats import missing_outcome as mo
+from ..stats.small_sample import too_many_tables
 from .dropouts import (
     _EVENT_WORDS,
     FRAGILITY_ENDPOINTS,
@@ -120,7 +122,13 @@ def _small_sample_sentence(v: dict, c: dict, level: str) -> str:
         ),
         ("Boschloo's test", "Boschloo 1970; ", "dropouts.pp.pval_boschloo"),
     )
-    parts = [f"{name} ({ref}{p_text(v.get(key))})" for name, ref, key in tests]
+    large = too_many_tables(c["n1"], c["n2"])
+    parts = [
+        f"{name} ({ref}not computed for arms this large)"
+        if large and not _finite(v.get(key))
+        else f"{name} ({ref}{p_text(v.get(key))})"
+        for name, ref, key in tests
+    ]
     text = (
         f"{_events_sentence(c)}Beside the paper's chi-square test, the per-protocol "
         f"table ({c['x1']}/{c['n1']} against {c['x2']}/{c['n2']}) is tested by "
@@ -191,7 +199,8 @@ def _itt_sentence(v: dict, c: dict, level: str, mi_note: str) -> str:
 
 def _tipping_sentence(v: dict, c: dict, alpha: float) -> str:
     d1, d2 = c["d1"], c["d2"]
-    cells = (d1 + 1) * (d2 + 1)
+    steps = [len(mo.tipping_splits(d)) for d in (d1, d2)]
+    cells = steps[0] * steps[1]
     if d1 + d2 == 0:
         p = v.get("dropouts.pp.pval_fisher")
         return (
@@ -205,9 +214,15 @@ def _tipping_sentence(v: dict, c: dict, alpha: float) -> str:
     if not _finite(share):
         return "No split of the dropouts can be tested: an arm has no participant at all."
     k = round(share * cells)
+    coarse = (
+        f" (a grid of {steps[0]} by {steps[1]} evenly spaced splits, for arms with "
+        f"more than {mo.GRID_STEPS} dropouts)"
+        if cells < (d1 + 1) * (d2 + 1)
+        else ""
+    )
     text = (
-        f"{k} of the {cells} splits ({100 * share:.0f}%) give{'s' if k == 1 else ''} "
-        f"a p-value below alpha = {alpha:g}."
+        f"{k} of the {cells} splits{coarse} ({100 * share:.0f}%) "
+        f"give{'s' if k == 1 else ''} a p-value below alpha = {alpha:g}."
     )
     e1, e2 = (
         v.get("dropouts.tipping.expected_msc"),

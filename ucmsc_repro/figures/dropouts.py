@@ -5,10 +5,32 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
 __all__ = ["tipping_point_figure"]
+
+
+def _edges(values: np.ndarray) -> np.ndarray:
+    """Cell edges around sorted grid values: midpoints, and half a step outside.
+
+    >>> _edges(np.array([0, 1, 2])).tolist()
+    [-0.5, 0.5, 1.5, 2.5]
+    >>> _edges(np.array([0, 10, 20])).tolist()
+    [-5.0, 5.0, 15.0, 25.0]
+    """
+    v = np.asarray(values, dtype=float)
+    if len(v) == 1:
+        return np.array([v[0] - 0.5, v[0] + 0.5])
+    mid = (v[1:] + v[:-1]) / 2
+    return np.r_[v[0] - (mid[0] - v[0]), mid, v[-1] + (v[-1] - mid[-1])]
+
+
+def _ticks(values: np.ndarray) -> np.ndarray:
+    """About eleven of the grid values, the first and the last among them."""
+    idx = np.unique(np.round(np.linspace(0, len(values) - 1, 11)).astype(int))
+    return values[idx]
 
 
 def tipping_point_figure(
@@ -82,9 +104,12 @@ def tipping_point_figure(
         ax.set_yticks([])
         return fig
     norm = TwoSlopeNorm(vmin=0.0, vcenter=alpha, vmax=1.0)
+    # cell edges halfway between grid values (unit steps: value +- 0.5; a coarse
+    # grid of many dropouts: wider cells)
+    xe, ye = _edges(cols), _edges(rows)
     mesh = ax.pcolormesh(
-        np.r_[cols - 0.5, cols[-1] + 0.5],
-        np.r_[rows - 0.5, rows[-1] + 0.5],
+        xe,
+        ye,
         np.ma.masked_invalid(values),
         cmap="RdBu_r",
         norm=norm,
@@ -94,22 +119,12 @@ def tipping_point_figure(
     bar.set_label(f"p-value ({test_label}); white at alpha = {alpha:g}")
     sig = np.where(np.isfinite(values), values < alpha, False)
     # alpha contour: every cell edge between a significant and a non-significant cell
-    for r in range(sig.shape[0]):
-        for c in range(sig.shape[1]):
-            if c + 1 < sig.shape[1] and sig[r, c] != sig[r, c + 1]:
-                ax.plot(
-                    [cols[c] + 0.5] * 2,
-                    [rows[r] - 0.5, rows[r] + 0.5],
-                    color="black",
-                    lw=2.2,
-                )
-            if r + 1 < sig.shape[0] and sig[r, c] != sig[r + 1, c]:
-                ax.plot(
-                    [cols[c] - 0.5, cols[c] + 0.5],
-                    [rows[r] + 0.5] * 2,
-                    color="black",
-                    lw=2.2,
-                )
+    vertical = np.argwhere(sig[:, 1:] != sig[:, :-1])
+    horizontal = np.argwhere(sig[1:, :] != sig[:-1, :])
+    edges = [[(xe[c + 1], ye[r]), (xe[c + 1], ye[r + 1])] for r, c in vertical]
+    edges += [[(xe[c], ye[r + 1]), (xe[c + 1], ye[r + 1])] for r, c in horizontal]
+    if edges:
+        ax.add_collection(LineCollection(edges, colors="black", linewidths=2.2))
     yy, xx = np.nonzero(sig)
     ax.scatter(cols[xx], rows[yy], s=8, color="black", label=f"p < {alpha:g}")
     if n1 and n2:
@@ -139,10 +154,10 @@ def tipping_point_figure(
             fontsize=10,
             bbox={"facecolor": "white", "edgecolor": "black", "alpha": 0.9},
         )
-    ax.set_xticks(cols)
-    ax.set_yticks(rows)
-    ax.set_xlim(cols[0] - 0.5, cols[-1] + 0.5)
-    ax.set_ylim(rows[0] - 0.5, rows[-1] + 0.5)
+    ax.set_xticks(cols if len(cols) <= 21 else _ticks(cols))
+    ax.set_yticks(rows if len(rows) <= 21 else _ticks(rows))
+    ax.set_xlim(xe[0], xe[-1])
+    ax.set_ylim(ye[0], ye[-1])
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8, frameon=False
     )

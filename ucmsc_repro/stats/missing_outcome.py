@@ -33,6 +33,7 @@ __all__ = [
     "composite_failure",
     "best_worst_bounds",
     "tipping_point_grid",
+    "tipping_splits",
     "tipping_point_summary",
 ]
 
@@ -212,6 +213,24 @@ def best_worst_bounds(
     return pd.DataFrame(rows)[cols]
 
 
+#: Most steps of the tipping-point grid per arm (every count up to this many dropouts).
+GRID_STEPS = 40
+
+
+def tipping_splits(d: int, max_steps: int = GRID_STEPS) -> list[int]:
+    """Counts of an arm's dropouts who remit on the grid: all of 0..d, or
+    ``max_steps + 1`` evenly spaced ones from 0 to d.
+
+    >>> tipping_splits(5, 40)
+    [0, 1, 2, 3, 4, 5]
+    >>> tipping_splits(4720, 4)
+    [0, 1180, 2360, 3540, 4720]
+    """
+    if d <= max_steps:
+        return list(range(d + 1))
+    return sorted({int(round(k * d / max_steps)) for k in range(max_steps + 1)})
+
+
 def tipping_point_grid(
     x1: int,
     n1: int,
@@ -222,6 +241,7 @@ def tipping_point_grid(
     *,
     test: str = "fisher",
     alpha: float = 0.05,
+    max_steps: int = GRID_STEPS,
 ) -> pd.DataFrame:
     """Every split of each arm's dropouts into remitters and non-remitters.
 
@@ -233,11 +253,17 @@ def tipping_point_grid(
         Two-sided test of each completed table.
     alpha : float
         Significance level.
+    max_steps : int
+        An arm with more dropouts than this is split at ``max_steps + 1``
+        evenly spaced counts from 0 to all its dropouts (rounded), not at
+        every count: a grid of at most (max_steps + 1)^2 tables whatever the
+        size of the trial.
 
     Returns
     -------
     pandas.DataFrame
-        One row per (i, j), i = 0..d1, j = 0..d2, columns
+        One row per (i, j), i = 0..d1, j = 0..d2 (or the counts of a coarser
+        grid, see ``max_steps``), columns
         ``msc_dropouts_remitting`` (i), ``control_dropouts_remitting`` (j),
         ``msc_rate`` ((x1 + i)/(n1 + d1)), ``control_rate``
         ((x2 + j)/(n2 + d2)), ``risk_difference``, ``pval`` and
@@ -264,8 +290,8 @@ def tipping_point_grid(
     if test not in _TESTS:
         raise ValueError(f"test must be one of {sorted(_TESTS)}, got {test!r}")
     rows = []
-    for i in range(int(d1) + 1):
-        for j in range(int(d2) + 1):
+    for i in tipping_splits(int(d1), max_steps):
+        for j in tipping_splits(int(d2), max_steps):
             a, b, m1, m2 = x1 + i, x2 + j, n1 + d1, n2 + d2
             if check_counts(a, m1, b, m2):
                 r1 = r2 = p = _NAN
@@ -284,6 +310,15 @@ def tipping_point_grid(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _nearest(values: pd.Series, e: float) -> int:
+    """The grid value for an expected count ``e``: ``round(e)`` on a grid of every
+    count, else (a coarse grid) the nearest grid value."""
+    if round(e) in set(values):
+        return round(e)
+    v = np.sort(values.unique())
+    return int(v[np.argmin(np.abs(v - e))])
 
 
 def tipping_point_summary(
@@ -357,8 +392,8 @@ def tipping_point_summary(
         out["note"] = "an arm has no completer: no expected split of its dropouts"
         return out
     near = grid.loc[
-        (grid.msc_dropouts_remitting == round(e1))
-        & (grid.control_dropouts_remitting == round(e2))
+        (grid.msc_dropouts_remitting == _nearest(grid.msc_dropouts_remitting, e1))
+        & (grid.control_dropouts_remitting == _nearest(grid.control_dropouts_remitting, e2))
     ]
     p_exp = float(near["pval"].iloc[0])
     sig_exp = p_exp < alpha

@@ -23,6 +23,7 @@ __all__ = [
     "fisher_test",
     "fisher_midp",
     "barnard_test",
+    "too_many_tables",
     "boschloo_test",
     "mn_interval",
     "risk_difference_intervals",
@@ -35,6 +36,31 @@ __all__ = [
 STAT_TOL = 1e-7
 
 _NAN = float("nan")
+
+#: Most tables (n1 + 1)(n2 + 1) an unconditional exact test (Barnard's, Boschloo's)
+#: enumerates: about half a second here (two arms of about 500). Above it the test
+#: is not computed and its note says why; at such sizes the large-sample tests
+#: (chi-square, Miettinen-Nurminen) are accurate and are reported beside it.
+EXACT_TABLES_MAX = 250_000
+
+
+def too_many_tables(n1: int, n2: int) -> str:
+    """Why an unconditional exact test is not computed for arms of ``n1`` and
+    ``n2`` (empty when it is).
+
+    >>> too_many_tables(27, 26)
+    ''
+    >>> too_many_tables(25000, 25000)[:40]
+    'not computed: arms of 25,000 and 25,000 '
+    """
+    tables = (int(n1) + 1) * (int(n2) + 1)
+    if tables <= EXACT_TABLES_MAX:
+        return ""
+    return (
+        f"not computed: arms of {int(n1):,} and {int(n2):,} participants give "
+        f"{tables:,} tables, more than the {EXACT_TABLES_MAX:,} an unconditional "
+        "exact test enumerates here; at this size the large-sample tests are accurate"
+    )
 
 
 def check_counts(x1: int, n1: int, x2: int, n2: int) -> str:
@@ -277,7 +303,7 @@ def barnard_test(x1: int, n1: int, x2: int, n2: int) -> dict:
     >>> round(barnard_test(2, 2, 2, 6)["pval"], 10)  # scipy.stats.barnard_exact: 0.12890625
     0.1875
     """
-    note = check_counts(x1, n1, x2, n2)
+    note = check_counts(x1, n1, x2, n2) or too_many_tables(n1, n2)
     if note:
         return {"pval": _NAN, "statistic": _NAN, "nuisance": _NAN, "note": note}
     z = _pooled_wald(n1, n2)
@@ -321,7 +347,7 @@ def boschloo_test(x1: int, n1: int, x2: int, n2: int) -> dict:
     >>> round(boschloo_test(11, 27, 3, 26)["pval"], 4)
     0.018
     """
-    note = check_counts(x1, n1, x2, n2)
+    note = check_counts(x1, n1, x2, n2) or too_many_tables(n1, n2)
     if note:
         return {"pval": _NAN, "note": note}
     res = stats.boschloo_exact([[x1, x2], [n1 - x1, n2 - x2]], alternative="two-sided")
