@@ -231,8 +231,11 @@ def test_figure_draws_one_unlabelled_row_per_event():
     fig = adverse_event_figure(_events(PAPER_LIKE), _table())
     ax_a = fig.axes[0]
     assert [t.get_text() for t in ax_a.get_yticklabels()] == []
+    # one onset circle per event (drawn one line per infusion, each point a row)
     onsets = [line for line in ax_a.lines if line.get_marker() == "o"]
-    assert len(onsets) == 3
+    assert sum(len(line.get_xdata()) for line in onsets) == 3
+    rows = sorted(y for line in onsets for y in line.get_ydata())
+    assert rows == [1.0, 2.0, 3.0]
     plt.close(fig)
     fig = adverse_event_figure(_events([]), _table())
     assert "No adverse event" in fig.axes[0].texts[0].get_text()

@@ -289,7 +289,9 @@ def test_figures_draw_without_identifiers():
     fig = insulin_free_timeline(d, endpoint_month=12)
     labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() + ax.texts]
     assert not any(t.startswith("P") and t[1:].isdigit() for t in labels)
-    assert len(fig.axes[0].patches) == 3  # one bar per insulin-free period
+    # one bar per insulin-free period, all in one collection of rectangles
+    bars = [c for c in fig.axes[0].collections if len(c.get_paths()) == 3]
+    assert len(bars) == 1
     plt.close(fig)
 
 

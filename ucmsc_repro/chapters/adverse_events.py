@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..core.results_table import result_row, results_frame
+from ..core.results_table import ranked_rows, result_row, results_frame
 
 __all__ = [
     "fever_timing_sentence",
@@ -542,7 +542,7 @@ def results(ch) -> pd.DataFrame:
           ``adverse_events.<term>.<adult|juvenile>.events`` (participants);
         - for each term with events, and always for ``any`` and ``fever``
           (missing values when there is no such event):
-          ``.onset_hours.rank<i>`` (sorted; only with events),
+          ``.onset_hours.rank<i>`` (sorted, the first 20; only with events),
           ``.onset_hours.min``/``.max``, ``.max_temp_c.max``,
           ``.resolved_hours.max`` (onset to resolution),
           ``.resolved_after_infusion_hours.max``, ``.unresolved.events``,
@@ -623,14 +623,11 @@ def results(ch) -> pd.DataFrame:
         always = term in ALWAYS_REPORTED_TERMS or term == "any"
         if d.empty and not always:
             continue
-        for i, v in enumerate(np.sort(d["onset_hours"].to_numpy(dtype=float)), start=1):
-            rows.append(
-                result_row(
-                    f"{base}.onset_hours.rank{i}",
-                    v,
-                    "hours from the infusion to onset, sorted ascending",
-                )
-            )
+        rows += ranked_rows(
+            f"{base}.onset_hours",
+            d["onset_hours"].to_numpy(dtype=float),
+            "hours from the infusion to onset, sorted ascending",
+        )
         # Missing (NaN) when there is no such event, so the prose always finds its keys.
         rows += [
             result_row(f"{base}.onset_hours.min", d["onset_hours"].min(), "minimum, hours"),

@@ -21,7 +21,7 @@ from statsmodels.stats.proportion import (
     proportion_confint,
 )
 
-from ..core.results_table import result_row, results_frame
+from ..core.results_table import ranked_rows, result_row, results_frame
 from ..stats.comparisons import two_by_two_tests
 from ..stats.power import DEFAULT_POWER_METHOD, power_table
 
@@ -473,8 +473,7 @@ def insulin_free_periods(
 
 
 def _ranked(prefix: str, values, method: str) -> list[dict]:
-    vals = np.sort(np.asarray(pd.Series(values, dtype=float).dropna(), dtype=float))
-    return [result_row(f"{prefix}.rank{i}", v, method) for i, v in enumerate(vals, start=1)]
+    return ranked_rows(prefix, values, method)
 
 
 def results(ch) -> pd.DataFrame:

@@ -12,7 +12,9 @@ import pandas as pd
 
 __all__ = [
     "CHAPTER_RESULT_COLUMNS",
+    "RANKS_RECORDED",
     "RESULT_COLUMNS",
+    "ranked_rows",
     "read_results",
     "result_row",
     "results_frame",
@@ -22,6 +24,28 @@ __all__ = [
 CHAPTER_RESULT_COLUMNS = ["key", "value", "ci_low", "ci_high", "method", "n"]
 #: Columns of ``results.csv``.
 RESULT_COLUMNS = [*CHAPTER_RESULT_COLUMNS, "chapter"]
+
+
+#: Sorted values recorded one by one (``<prefix>.rank<i>``, for the paper's
+#: listings such as "fever 1.5, 17 and 20 h after infusion"): the smallest this
+#: many, so a data set of thousands of events records 20 keys, not thousands.
+RANKS_RECORDED = 20
+
+
+def ranked_rows(prefix: str, values, method: str) -> list[dict]:
+    """``<prefix>.rank1``, ``rank2``, ... of the smallest :data:`RANKS_RECORDED`
+    non-missing ``values``, ascending.
+
+    >>> [r["key"] for r in ranked_rows("x", [3.0, None, 1.0], "hours")]
+    ['x.rank1', 'x.rank2']
+    >>> len(ranked_rows("x", range(1000), "hours"))
+    20
+    """
+    vals = pd.Series(values, dtype=float).dropna().sort_values(kind="mergesort")
+    return [
+        result_row(f"{prefix}.rank{i}", float(v), method)
+        for i, v in enumerate(vals.iloc[:RANKS_RECORDED], start=1)
+    ]
 
 
 def result_row(key: str, value, method: str = "", n=None, ci=None) -> dict:
