@@ -16,7 +16,8 @@ beta-cell preservation are analysed differently; this chapter adds:
    penalised-likelihood intervals and penalised likelihood-ratio p-values,
    beside the maximum-likelihood fits; separation detected.
 4. *Bootstrap stability of the forward selection* in the MSC arm (1,000
-   resamples, fixed seed) and Harrell's optimism of its C statistic.
+   resamples, fewer above 5,000 participants; fixed seed) and Harrell's
+   optimism of its C statistic.
 5. *Dose and response*: cells infused (total and per kg) against the change in
    C-peptide in the MSC arm, Pearson or Spearman by the paper's normality rule.
 6. *The size of a confirmatory trial* for remission (Fleiss with continuity
@@ -53,6 +54,8 @@ __all__ = [
     "STEPWISE_TERMS",
     "FIRTH_MODELS",
     "N_BOOT",
+    "BOOT_FULL_UP_TO",
+    "n_resamples",
     "BOOT_SEED",
     "POWERS",
     "DOSE_MEASURES",
@@ -98,6 +101,8 @@ FIRTH_MODELS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 #: Bootstrap resamples of the forward selection, and their seed.
 N_BOOT = 1000
+#: Participants up to which the bootstrap uses all :data:`N_BOOT` resamples.
+BOOT_FULL_UP_TO = 5000
 BOOT_SEED = 20211115
 
 #: Powers of the sample-size tables.
@@ -278,8 +283,23 @@ def epv(n: int, events: int, n_terms: int) -> float:
 # ------------------------------------------------------------------ bootstrap
 
 
+def n_resamples(n: int) -> int:
+    """Bootstrap resamples for ``n`` participants: :data:`N_BOOT`, and above
+    :data:`BOOT_FULL_UP_TO` participants fewer, in proportion (at least 100), so
+    the selection is repeated on about as many participant-rows in all; with so
+    many participants the selection barely varies between resamples.
+
+    >>> n_resamples(27), n_resamples(25_000)
+    (1000, 200)
+    """
+    if n <= BOOT_FULL_UP_TO:
+        return N_BOOT
+    return max(100, round(N_BOOT * BOOT_FULL_UP_TO / n))
+
+
 def bootstrap(ch):
-    """The forward selection of the MSC arm on :data:`N_BOOT` bootstrap resamples.
+    """The forward selection of the MSC arm on :func:`n_resamples` bootstrap
+    resamples (:data:`N_BOOT` up to :data:`BOOT_FULL_UP_TO` participants).
 
     :func:`ucmsc_repro.stats.selection_stability.bootstrap_selection` with the
     candidates and forced terms of :func:`ucmsc_repro.chapters.factors.msc_stepwise`,
@@ -292,7 +312,7 @@ def bootstrap(ch):
             outcome="remission",
             candidates=MSC_CANDIDATES,
             forced=MSC_ADJUSTMENT,
-            n_boot=N_BOOT,
+            n_boot=n_resamples(len(_msc_pp(ch))),
             seed=BOOT_SEED,
         )
 
