@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -165,6 +166,26 @@ def _monotonic(values: list[float]) -> bool:
     return up or down
 
 
+def _click_and_read(page, table, header, i, timeout_s: float = 5.0) -> list[float]:
+    """Click a header and read column ``i`` once DataTables has drawn the new order.
+
+    DataTables 2 orders after the click event returns (its processing step runs
+    in a timer), so the rows read at once may still be in the old order: wait
+    until the header says it is ordered the other way and the column reads in
+    order, or until ``timeout_s`` passes (then the last reading is returned and
+    the test judges it).
+    """
+    before = header.get_attribute("aria-sort")
+    header.click()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        values = _column(table, i)
+        turned = header.get_attribute("aria-sort") not in (None, before)
+        if (turned and _monotonic(values)) or time.monotonic() > deadline:
+            return values
+        page.wait_for_timeout(50)
+
+
 #: The tables a reader can sort (itables); the journal tables (.ucm-table) are not.
 INTERACTIVE = (
     "table.dataTable, .dt-container table, .dataTables_wrapper table, "
@@ -183,8 +204,7 @@ def test_interactive_tables_sort_numeric_columns_as_numbers(context, pages, open
                 header = table.locator("thead tr").last.locator("th").nth(i)
                 name = header.inner_text().strip()
                 for _ in range(2):  # one way, then the other
-                    header.click()
-                    values = _column(table, i)
+                    values = _click_and_read(page, table, header, i)
                     checked += 1
                     if not _monotonic(values):
                         problems.append(
