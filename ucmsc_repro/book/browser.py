@@ -17,7 +17,7 @@ __all__ = ["ENABLE_HINT", "chromium_path", "launch"]
 #: How to make Chromium available, for messages that say why it is missing.
 ENABLE_HINT = (
     "install Debian's Chromium (`apt-get install -y chromium`, as root) or run "
-    "`make test` as root, which installs it; set CHROMIUM=/path/to/chromium to use "
+    "`bash .ci/run` as root, which installs it; set CHROMIUM=/path/to/chromium to use "
     "another build"
 )
 
