@@ -191,7 +191,9 @@ def test_threshold_curve_at_ten_percent_is_the_primary_comparison(default):
         11 / 27 - 3 / 26
     )
     # Miettinen-Nurminen score test of 11/27 vs 3/26, as dropouts.pp.pval_mn
-    # (checked against R's PropCIs/ratesci in tests/stats/test_small_sample.py)
+    # R: the score statistic is Pearson's chi-square times (N - 1)/N, so
+    # x <- chisq.test(matrix(c(11, 16, 3, 23), 2), correct = FALSE)$statistic
+    # pchisq(x * 52 / 53, 1, lower.tail = FALSE)  # 0.016951411956
     assert res.loc["confounding.threshold.t10.pval_mn", "value"] == pytest.approx(
         0.016951411956, rel=1e-6
     )

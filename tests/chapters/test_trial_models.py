@@ -218,10 +218,11 @@ def test_firth_msc_arm_model_matches_brglm2_and_its_ml_fit_matches_glm(default):
     # R: g <- glm(fo, family = binomial, data = ms,
     #             control = glm.control(epsilon = 1e-14, maxit = 100))
     #    exp(coef(g)); summary(g)$coefficients[, 4]
-    # (at glm's default epsilon 1e-8 the p-values differ from these by 2e-4 relative)
-    assert _v(res, f"{k}.fcp_pmol_l_0.ml_or") == pytest.approx(0.981621190134, rel=1e-6)
+    # (at glm's default epsilon 1e-8 the p-values differ from these by 1.6e-4 and
+    # 3.4e-4 relative)
+    assert _v(res, f"{k}.fcp_pmol_l_0.ml_or") == pytest.approx(0.981621190061, rel=1e-6)
     assert _v(res, f"{k}.fcp_pmol_l_0.ml_pval") == pytest.approx(0.0226217504236, rel=1e-5)
-    assert _v(res, f"{k}.msc_cells_total.ml_or") == pytest.approx(1.14088436105, rel=1e-6)
+    assert _v(res, f"{k}.msc_cells_total.ml_or") == pytest.approx(1.14088436187, rel=1e-6)
     assert _v(res, f"{k}.msc_cells_total.ml_pval") == pytest.approx(
         0.024830367413, rel=1e-5
     )

@@ -11,7 +11,7 @@ def test_paper_example_risk_ratio_and_lower_limit():
     # VanderWeele and Ding, Ann Intern Med 2017;167:268-74: RR 3.9 (95% CI 1.8 to
     # 8.7) has E-value 7.2 (3.9 + sqrt(3.9 x 2.9) = 7.26) and 3.0 for the lower
     # limit (1.8 + sqrt(1.8 x 0.8) = 3.0); R EValue::evalues.RR(3.9, 1.8, 8.7)
-    # gives the same (7.262, 3.000) by its formula.
+    # uses the same formula (EValue is not in Debian; the formula gives 7.263 and 3.000).
     e = evalues(3.9, 1.8, 8.7)
     assert e["point"] == pytest.approx(3.9 + math.sqrt(3.9 * 2.9), rel=1e-12)
     assert round(e["point"], 2) == 7.26

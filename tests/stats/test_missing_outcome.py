@@ -174,7 +174,7 @@ def test_deterministic_trial_matches_the_r_data_set():
 # loop over SEED) printed, for the log OR:
 #   seed 1: estimate 1.09465 se 0.623058 df 45.2391 p 0.0857007 b 0.0745469 fmi 0.225714
 #   seed 2: estimate 1.08763 se 0.62792  df 44.4318 p 0.09019   b 0.0813231 fmi 0.239922
-#   (risk difference 0.247733 and 0.2477 by lm)
+#   (risk difference by lm: 0.247733 and 0.246433)
 # Python (augmentation as mice:::augment), seed 2021: m = 1000: log OR 1.0932
 # (se 0.6281, df 44.6, p 0.0887, fmi 0.238), RD 0.2472; m = 200: log OR 1.0975
 # (se 0.6202, df 45.3, p 0.0835, fmi 0.220), RD 0.2488. All within the spread of
