@@ -462,6 +462,7 @@ def _reason(previous: dict | None, parts: dict) -> str:
         "output": "the output folder changed",
         "source": "the package or its requirements changed",
         "inputs": "the results it reads changed",
+        "linked": "a chapter it links to changed",
     }
     return ", ".join(words[c] for c in changed) or "its cached run was missing"
 
@@ -577,9 +578,9 @@ def build(
                     for c in chapters
                     if c.slug not in OWN_CHAPTERS  # what gather_results reads
                 ]
-                if info.slug in READS_NOTEBOOKS:
-                    read += [NOTEBOOKS / c.notebook for c in chapters]
                 parts["inputs"] = tree_digest(read)
+            if info.slug in READS_NOTEBOOKS:
+                parts["linked"] = tree_digest([NOTEBOOKS / c.notebook for c in chapters])
             return parts
 
         def reuse(info: ChapterInfo, key: str) -> bool:
