@@ -252,6 +252,23 @@ def test_printing_cuts_no_table(browser, html_dir, pages, open_page, print_width
                 )
                 for c in cut
             ]
+            # a number printed over two lines ("-0.0" over "4") reads as another
+            broken = page.evaluate(
+                """() => [...document.querySelectorAll(
+                      'article table td.ucm-num, article table td.dt-right')]
+                  .filter(td => td.innerText.trim())
+                  .filter(td => {
+                    const range = document.createRange();
+                    range.selectNodeContents(td);
+                    const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+                    return new Set(tops).size > 1;
+                  })
+                  .map(td => td.innerText.trim())"""
+            )
+            problems += [
+                f"{path.name}: the number {b!r} is broken across lines"
+                for b in dict.fromkeys(broken)
+            ]
             page.close()
         # and the printer itself runs: one chapter with a table to PDF
         page, _, _ = open_page(ctx, html_dir / "notebooks" / "02_baseline.html")
