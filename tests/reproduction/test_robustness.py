@@ -119,6 +119,16 @@ def test_only_first_rule(msc, control, expected):
     assert _status(vd.OnlyFirst("a", "b"), {"a": msc, "b": control}) == expected
 
 
+def test_a_key_its_chapter_did_not_record_on_these_data_is_not_computable():
+    # the chapter "c" ran (it recorded c.p) but recorded no c.rd on these data,
+    # as the factors chapter records no term its stepwise selection left out
+    assert _status(vd.PBelow("c.p", effect="c.rd"), {"c.p": 0.016}) == (
+        "cannot be computed on these data"
+    )
+    # the chapter "d" recorded nothing: the book has no such analysis yet
+    assert _status(vd.PBelow("c.p", effect="d.rd"), {"c.p": 0.016}) == "not yet computed"
+
+
 def test_exceeds_rule_against_a_sum_of_keys_and_a_bound():
     rule = vd.Exceeds("f", over=("d1", "d2"))
     # fragility index 1 against 5 + 9 = 14 dropouts

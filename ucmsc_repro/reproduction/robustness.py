@@ -99,11 +99,22 @@ class _Results:
             for k in frame.index
         }
 
+        #: the chapters (key prefixes) that recorded anything in this build
+        self._chapters = {_chapter_of(k) for k in self._rows}
+
     def has(self, key: str) -> bool:
         return key in self._rows
 
+    def ran(self, key: str) -> bool:
+        """Whether the chapter that records ``key`` recorded anything at all."""
+        return _chapter_of(key) in self._chapters
+
     def get(self, key: str, column: str = "value") -> float:
         return self._rows[key][column] if key in self._rows else math.nan
+
+
+def _chapter_of(key: str) -> str:
+    return key.split(".", 1)[0]
 
 
 def _float(x) -> float:
@@ -866,10 +877,13 @@ def evaluate(
 
     Notes
     -----
-    A row is "not yet computed" when any key it reads is absent from
-    ``results``, and "cannot be computed on these data" when every key is
-    present but one of the values it needs is missing or not finite. Only
-    then is the rule asked.
+    A row is "not yet computed" when a key it reads is absent from
+    ``results`` and its chapter (the key's first part) recorded nothing: the
+    book has no such analysis. It "cannot be computed on these data" when
+    its chapter ran but did not record the key on these data (a term the
+    stepwise selection did not reach, a model that could not be fitted), or
+    when every key is present but one of the values it needs is missing or
+    not finite. Only then is the rule asked.
 
     Examples
     --------
@@ -879,13 +893,22 @@ def evaluate(
     ['does not support']
     >>> evaluate(res.iloc[:0], evidence=ev)["status"].tolist()
     ['not yet computed']
+    >>> ran = pd.DataFrame({"key": ["a.other"], "value": [1.0]})
+    >>> evaluate(ran, evidence=ev)["status"].tolist()
+    ['cannot be computed on these data']
     """
     res = _Results(results)
     rows = []
     for e in evidence:
         rule = e.rule
-        if not all(res.has(k) for k in rule.keys()):
+        missing = [k for k in rule.keys() if not res.has(k)]
+        if missing and not all(res.ran(k) for k in missing):
             status, detail = _NOT_YET, "no chapter has recorded this result yet"
+        elif missing:
+            status, detail = (
+                _NOT_COMPUTABLE,
+                "the chapter did not record it on these data",
+            )
         elif not all(math.isfinite(res.get(k, c)) for k, c in rule.needs(res)):
             status, detail = (
                 _NOT_COMPUTABLE,
