@@ -189,7 +189,8 @@ def test_remitter_comparison_with_one_remitter_gives_means_but_no_test():
     row = _remitter_row(1, 7, m1=114.5, m0=351.6, test="not tested (fewer than 2)")
     text = _clean(factors_text.remitter_sentence(row))
     assert "mean 114.5 pmol/L in the 1 remitter against 351.6 pmol/L" in text
-    assert text.endswith("(difference -237.1; not tested (fewer than 2)).")
+    # the reason follows a colon: no parentheses inside the parenthesis
+    assert text.endswith("(difference -237.1; not tested: fewer than 2).")
     shown = factors_text.remitter_display(pd.DataFrame([row]))
     assert "one participant: no SD" in shown.iloc[0]["Remission: mean ± SD (SEM)"]
     assert shown.iloc[0]["p"] == "not tested"
@@ -210,6 +211,25 @@ def test_ratio_sentence_with_an_empty_arm_names_it():
     )
     text = _clean(secondary_text.ratio_sentence(res, "adult"))
     assert "averaged 0.25 in the MSC arm (n = 3); no control participant" in text
+
+
+def test_subgroup_change_with_one_value_in_an_arm_nests_no_parentheses():
+    base = "subgroups.pcp_pmol_l.pct.adult"
+    res = _res(
+        {
+            f"{base}.msc.n": 2,
+            f"{base}.msc.mean": 3.0,
+            f"{base}.control.n": 1,
+            f"{base}.control.mean": 37.0,
+            f"{base}.pval": NAN,
+        },
+        {f"{base}.pval": "not tested (fewer than 2 values in an arm)"},
+    )
+    text = _clean(subgroups_text.change_sentence(res, "adult", ("pcp_pmol_l",)))
+    assert (
+        "was 3% with MSC (n = 2) and 37% in control "
+        "(n = 1; not tested: fewer than 2 values in an arm)"
+    ) in text
 
 
 def test_subgroup_sentences_on_an_empty_subgroup():

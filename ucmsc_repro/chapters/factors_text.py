@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.formatting import p_text, p_value
+from ..core.formatting import p_text, p_value, within_parentheses
 from ..stats.logistic import StepwiseResult
 from .factors import (
     MSC_ADJUSTMENT,
@@ -196,9 +196,10 @@ def remitter_sentence(row: dict) -> str:
         f"{b}{unit} in the {n0} non-remitter{'s' if n0 != 1 else ''} "
         f"(difference {format(row['diff'], fmt)}"
     )
+    test = within_parentheses(row["test"])
     if _finite(row["pval"]):
-        return f"{text}; {row['test']}, {p_text(row['pval'])})."
-    return f"{text}; {row['test']})."
+        return f"{text}; {test}, {p_text(row['pval'])})."
+    return f"{text}; {test})."
 
 
 def remitter_display(comparison: pd.DataFrame) -> pd.DataFrame:

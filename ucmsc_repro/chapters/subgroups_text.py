@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from ..core.formatting import p_text
+from ..core.formatting import p_text, within_parentheses
 
 __all__ = [
     "SUBGROUP_WORDS",
@@ -53,7 +53,7 @@ def _arms_phrase(v: pd.Series, methods: pd.Series, base: str) -> str:
         )
     m1, m2 = _value(v, f"{base}.msc.mean"), _value(v, f"{base}.control.mean")
     p = _value(v, f"{base}.pval")
-    test = str(methods.get(f"{base}.pval", "not tested"))
+    test = within_parentheses(methods.get(f"{base}.pval", "not tested"))
     tested = f"{p_text(p)}, {test}" if p is not None else test
     return (
         f"was {m1:.0f}% with MSC (n = {n1}) and {m2:.0f}% in control (n = {n2}; {tested})"

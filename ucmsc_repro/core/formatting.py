@@ -11,7 +11,7 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["p_value", "p_text", "fixed", "no_negative_zero"]
+__all__ = ["p_value", "p_text", "fixed", "no_negative_zero", "within_parentheses"]
 
 _NEG_ZERO = re.compile(r"(?<![\w.])-(?=0(?:\.0+)?(?![\w.]))")
 
@@ -90,3 +90,23 @@ def p_text(p) -> str:
     if cell[0] in "<>":
         return f"p {cell[0]} {cell[1:]}"
     return f"p = {cell}"
+
+
+_NOT_TESTED = re.compile(r"^(not tested|not computed|not estimable) \((.*)\)$")
+
+
+def within_parentheses(text: str) -> str:
+    """A test's name or reason made fit to stand inside parentheses in a sentence.
+
+    ``"not tested (fewer than 2 values in an arm)"`` inside ``(n = 2; ...)``
+    would nest parentheses; the reason follows a colon instead. Other text is
+    returned unchanged.
+
+    Examples
+    --------
+    >>> within_parentheses("not tested (fewer than 2 values in an arm)")
+    'not tested: fewer than 2 values in an arm'
+    >>> within_parentheses("Mann-Whitney U test (two-sided)")
+    'Mann-Whitney U test (two-sided)'
+    """
+    return _NOT_TESTED.sub(r"\1: \2", str(text))
