@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from ..core.formatting import p_text
+from ..core.formatting import p_text, p_value
 from . import confounding as cf
 
 __all__ = [
@@ -40,9 +40,7 @@ def _num(x, digits: int = 2, missing: str = "cannot be computed") -> str:
 
 
 def _pval(p, missing: str = "no test") -> str:
-    if not _ok(p):
-        return missing
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return p_value(p, missing=missing)
 
 
 def _pp_ci(est, lo, hi, missing: str = "cannot be computed") -> str:

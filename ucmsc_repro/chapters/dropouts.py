@@ -20,6 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ucmsc_repro.core.formatting import p_value
 from ucmsc_repro.core.results_table import result_row, results_frame
 from ucmsc_repro.stats import fragility as fr
 from ucmsc_repro.stats import imputation as mi
@@ -390,9 +391,7 @@ def _num(x, digits: int = 3, *, missing: str = "cannot be computed") -> str:
 
 
 def _pval(p, *, missing: str = "cannot be computed") -> str:
-    if p is None or not math.isfinite(float(p)):
-        return missing
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return p_value(p, missing=missing)
 
 
 def _pct_ci(est, lo, hi) -> str:

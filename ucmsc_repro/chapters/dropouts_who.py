@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..core.formatting import p_value
 from ..core.results_table import result_row
 from ..data.schema import DISCONTINUATION_REASONS
 from ..stats.comparisons import (
@@ -201,8 +202,7 @@ def _cell(r, g: str, decimals: int) -> str:
 def _p_cell(p: float, test: str) -> str:
     if not math.isfinite(p):
         return _NOT_TESTED
-    text = "< 0.001" if p < 0.001 else f"{p:.3f}"
-    return f"{text} ({_SHORT_TEST.get(test, test)})"
+    return f"{p_value(p)} ({_SHORT_TEST.get(test, test)})"
 
 
 def who_display(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from ..core.formatting import p_text
 from ..core.results_table import result_row, results_frame
 from .secondary import ARMS, LABELS, _comparison_rows, arm_key, cpeptide_table
 
@@ -487,7 +488,7 @@ def interaction_sentence(row: dict | pd.Series) -> str:
     if not row["estimable"]:
         return f"{row['note']} (n = {int(row['n'])})"
     p = row["pval"]
-    shown = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    shown = p_text(p)
     return (
         f"likelihood-ratio chi-square = {row['statistic']:.2f} on 1 df, {shown} "
         f"(two-sided, n = {int(row['n'])}); ratio of the subgroups' odds ratios "

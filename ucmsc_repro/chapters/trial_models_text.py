@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from ..core.formatting import p_text
+from ..core.formatting import p_text, p_value
 from . import trial_models as tm
 from .confounding import COVARIATES
 
@@ -59,9 +59,7 @@ def _num(x, digits: int = 2, missing: str = "cannot be computed") -> str:
 
 
 def _pval(p, missing: str = "no test") -> str:
-    if not _ok(p):
-        return missing
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return p_value(p, missing=missing)
 
 
 def _ci(est, lo, hi, digits: int = 2, missing: str = "cannot be computed") -> str:

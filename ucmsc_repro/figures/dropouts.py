@@ -9,6 +9,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from ..core.formatting import p_text
+
 __all__ = ["tipping_point_figure"]
 
 
@@ -145,7 +147,7 @@ def tipping_point_figure(
             0.5,
             0.5,
             "No participant dropped out:\nthe only cell is the per-protocol table"
-            f"\n(p = {values[0, 0]:.3f})"
+            f"\n({p_text(values[0, 0])})"
             if np.isfinite(values[0, 0])
             else "No participant dropped out",
             ha="center",

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from ..chapters import trial_models as tm
+from ..core.formatting import p_text
 from .style import ARM_STYLE
 
 __all__ = [
@@ -132,7 +133,7 @@ def dose_figure(ch) -> Figure:
             r = d.loc[(d["exposure"] == e) & (d["measure"] == m)].iloc[0]
             if math.isfinite(r["r"]):
                 sym = "r" if r["test"].startswith("Pearson") else "rho"
-                ax.set_title(f"{sym} = {r['r']:.2f}, p = {r['pval']:.3f}", fontsize="small")
+                ax.set_title(f"{sym} = {r['r']:.2f}, {p_text(r['pval'])}", fontsize="small")
             else:
                 ax.set_title("not tested: a constant dose or too few", fontsize="small")
             ax.set_xlabel(e_label.replace("10^6", "10⁶"))
