@@ -187,9 +187,9 @@ def assumptions() -> pd.DataFrame:
         ),
         (
             "Cells infused",
-            f"{CELLS_PER_KG:g} x 10^6 cells per kg of baseline weight at each infusion "
-            "received; the cell total counted in 10^6 cells.",
-            "'At each time, 1.0 x 10^6 cells/kg was given'. The unit 10^6 cells is the "
+            f"{CELLS_PER_KG:g} × 10⁶ cells per kg of baseline weight at each infusion "
+            "received; the cell total counted in 10⁶ cells.",
+            "'At each time, 1.0 × 10⁶ cells/kg was given'. The unit 10⁶ cells is the "
             "one whose smallest possible Wald SE is compatible with the reported CI "
             "(see the table of the cell-count unit below).",
         ),
@@ -360,7 +360,7 @@ def plausibility(ch) -> pd.DataFrame:
     rng_rows(
         "cohort.cells_per_kg_infusion.msc",
         per_kg,
-        "10^6 cells per kg and infusion, MSC recipients",
+        "10⁶ cells per kg and infusion, MSC recipients",
     )
     merged = v.merge(
         t[
@@ -541,7 +541,7 @@ def results(ch, *, card: pd.DataFrame | None = None) -> pd.DataFrame:
         {
             "key": "cohort.cells.unit_1e6.min_se",
             "value": min_wald_se(cells),
-            "method": "smallest possible Wald SE, cells in 10^6",
+            "method": "smallest possible Wald SE, cells in 10⁶",
             "n": cells.size,
         },
         {
