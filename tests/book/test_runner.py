@@ -106,6 +106,46 @@ def test_injected_parameters_are_hidden_and_timestamps_dropped(tmp_path):
     assert out.read_bytes() == again.read_bytes()
 
 
+def test_chapters_in_a_shared_kernel_are_the_same_bytes_as_in_a_kernel_each(tmp_path):
+    # the build runs a worker's chapters one after another in one kernel
+    # (runner.SharedKernel); what a chapter leaves there (its variables, an open
+    # figure, the execution count, warnings already shown, the working
+    # directory) must not reach the next one
+    params = runner._parameters(
+        DEFAULT_DATA, tmp_path / "r" / "x.csv", tmp_path / "r", runner.AnalysisSettings()
+    )
+    order = ("primary", "baseline", "primary")
+    kernel = runner.SharedKernel()
+    try:
+        for i, slug in enumerate(order):
+            info = chapter(slug)
+            p = dict(params, results_path=str(tmp_path / "r" / f"{slug}.csv"))
+            runner.execute_chapter(
+                info, tmp_path / f"shared{i}.ipynb", parameters=p, kernel=kernel
+            )
+            if i == 0:  # leave state behind, as a chapter could
+                kernel.prepare(tmp_path)  # (it has run: this resets)
+                from jupyter_client import BlockingKernelClient
+
+                kc = BlockingKernelClient()
+                kc.load_connection_info(kernel.km.get_connection_info())
+                kc.start_channels()
+                kc.execute_interactive(
+                    "import os, warnings, matplotlib.pyplot as plt\n"
+                    "leftover = 1; plt.figure(); os.chdir('/')\n"
+                    "warnings.warn('shown once per location')",
+                    store_history=True,
+                    output_hook=lambda msg: None,
+                )
+                kc.stop_channels()
+            runner.execute_chapter(info, tmp_path / f"own{i}.ipynb", parameters=p)
+            shared = (tmp_path / f"shared{i}.ipynb").read_bytes()
+            assert shared == (tmp_path / f"own{i}.ipynb").read_bytes(), slug
+    finally:
+        kernel.close()
+    assert not kernel.km.has_kernel
+
+
 def _kernel_that_dies(times, calls):
     """papermill's execute_notebook whose kernel dies at start ``times`` times."""
 

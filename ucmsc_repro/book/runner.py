@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import subprocess
@@ -156,6 +157,125 @@ def _failure_message(info: ChapterInfo, err: Exception) -> str:
     return f"Chapter '{info.title}' ({info.notebook}) failed{where}: {ename}: {evalue}"
 
 
+#: Run in a shared kernel before each chapter after its first: the state a new
+#: kernel starts with, the imported modules aside. ``{cwd}`` is the chapters'
+#: working directory.
+_FRESH_KERNEL_STATE = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _os, sys as _sys, warnings as _warnings
+_os.chdir({cwd!r})
+_filters = list(_warnings.filters)
+_warnings.resetwarnings()  # every warning is shown again, as in a new kernel
+_warnings.filters[:] = _filters
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+del _os, _sys, _warnings, _filters
+get_ipython().execution_count = 1
+"""
+
+
+class SharedKernel:
+    """One Python kernel for the chapters a process runs one after another.
+
+    A new kernel for every chapter costs its start and the imports of the
+    analysis stack, about 1.5 s a chapter: half of a full build's time on two
+    cores. The chapters a worker process runs share one kernel instead; before
+    each chapter after the first the kernel is put back in the state a new
+    kernel has (:data:`_FRESH_KERNEL_STATE`: an empty namespace, execution
+    count 1, no open figure, warnings shown again, the working directory), so
+    the executed notebooks are the same bytes as with a kernel each
+    (``tests/book/test_runner.py`` compares them). Only the imported modules
+    are kept, and the package keeps no state in them (no global random
+    generator, no cache between chapters; plotting settings are set by every
+    chapter's :func:`ucmsc_repro.book.chapter.open_chapter`).
+    """
+
+    def __init__(self):
+        self.km = _kernel_manager()
+
+    def prepare(self, cwd: Path) -> None:
+        """Reset a running kernel for the next chapter (nothing before the first)."""
+        if not self.km.has_kernel:
+            return  # papermill starts it with the chapter
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(
+                _FRESH_KERNEL_STATE.format(cwd=str(cwd)),
+                silent=True,
+                store_history=False,
+                timeout=60,
+                output_hook=lambda msg: None,
+            )
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise BuildError(
+                "The chapters' Python kernel could not be reset between chapters: "
+                f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}"
+            )
+
+    def release(self) -> None:
+        """Close the connections papermill opened to the kernel for a chapter.
+
+        papermill leaves them open on a kernel it did not start (it would
+        otherwise shut the kernel down), so they are closed here.
+        """
+        while self.km.clients:
+            self.km.clients.pop().stop_channels()
+
+    def close(self) -> None:
+        """Shut the kernel down (if it was started)."""
+        self.release()
+        if self.km.has_kernel:
+            import asyncio
+
+            with contextlib.suppress(Exception):
+                asyncio.run(self.km.shutdown_kernel(now=True))
+
+
+def _kernel_manager():
+    """A kernel manager that keeps the clients made for it (``SharedKernel.release``)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class Manager(AsyncKernelManager):
+        def client(self, **kwargs):
+            kc = super().client(**kwargs)
+            self.clients.append(kc)
+            return kc
+
+    km = Manager(kernel_name=KERNEL)
+    km.clients = []
+    return km
+
+
+#: This process's shared kernel (:func:`shared_kernel`).
+_SHARED: list[SharedKernel] = []
+
+
+def shared_kernel() -> SharedKernel:
+    """The kernel this process's chapters share, started with the first of them.
+
+    In a worker process it is shut down when the process ends; in the build's
+    own process (``--jobs 1``) :func:`close_shared_kernel` shuts it down.
+    """
+    if not _SHARED:
+        kernel = SharedKernel()
+        _SHARED.append(kernel)
+        multiprocessing.util.Finalize(kernel, kernel.close, exitpriority=10)
+    return _SHARED[0]
+
+
+def close_shared_kernel() -> None:
+    """Shut this process's shared kernel down, if there is one."""
+    while _SHARED:
+        _SHARED.pop().close()
+
+
 def execute_chapter(
     info: ChapterInfo,
     output_path: Path,
@@ -163,10 +283,13 @@ def execute_chapter(
     parameters: dict | None = None,
     cwd: Path | None = None,
     moved: dict[str, str] | None = None,
+    kernel: SharedKernel | None = None,
 ) -> None:
     """Execute one chapter notebook with papermill.
 
-    ``moved`` is passed to :func:`clean_notebook_metadata`.
+    ``moved`` is passed to :func:`clean_notebook_metadata`. With ``kernel``
+    (:func:`shared_kernel`) the chapter runs in that kernel, reset for it;
+    without, in a kernel of its own.
 
     Raises
     ------
@@ -175,8 +298,13 @@ def execute_chapter(
     """
     import papermill as pm
 
+    cwd = cwd or output_path.parent
     for attempt in range(1, KERNEL_STARTS + 1):
         try:
+            extra = {}
+            if kernel is not None:
+                kernel.prepare(cwd)
+                extra["km"] = kernel.km
             pm.execute_notebook(
                 str(NOTEBOOKS / info.notebook),
                 str(output_path),
@@ -184,13 +312,14 @@ def execute_chapter(
                 kernel_name=KERNEL,
                 progress_bar=False,
                 log_output=False,
-                cwd=str(cwd or output_path.parent),
+                cwd=str(cwd),
                 # keep the kernel's own log (e.g. its transport notice) off the console
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 # write the notebook once, when it ends (or fails), not after every
                 # cell: rewriting a notebook with its figures after each of its
                 # 20-40 cells cost about 1 s per chapter
                 request_save_on_cell_execute=False,
+                **extra,
             )
             break
         except pm.PapermillExecutionError as err:
@@ -202,11 +331,17 @@ def execute_chapter(
             # Starting again is safe; anything else is a real failure.
             if _KERNEL_START_FAILURE not in str(err):
                 raise
+            if kernel is not None:  # start a new one on the next attempt
+                kernel.close()
+                kernel.km = _kernel_manager()
             if attempt == KERNEL_STARTS:
                 raise BuildError(
                     f"Chapter '{info.title}' ({info.notebook}) failed: its Python "
                     f"kernel died before it started, {KERNEL_STARTS} times"
                 ) from None
+        finally:
+            if kernel is not None:
+                kernel.release()
     clean_notebook_metadata(output_path, moved=moved)
 
 
@@ -365,9 +500,11 @@ _DATA_FILES = ("subjects.csv", "visits.csv", "adverse_events.csv", "synthetic.js
 
 
 def _timed_chapter(info, output_path, parameters, moved) -> float:
-    """Run one chapter (in a worker process); seconds it took."""
+    """Run one chapter in this process's shared kernel; seconds it took."""
     t = time.perf_counter()
-    execute_chapter(info, output_path, parameters=parameters, moved=moved)
+    execute_chapter(
+        info, output_path, parameters=parameters, moved=moved, kernel=shared_kernel()
+    )
     return time.perf_counter() - t
 
 
@@ -698,6 +835,7 @@ def build(
         _swap_into_place(final, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        close_shared_kernel()  # the one of --jobs 1, which ran in this process
     timings["total"] = time.perf_counter() - t0
     index = out_dir / "html" / "index.html"
     order = [c.slug for c in chapters]
