@@ -193,10 +193,11 @@ class SharedKernel:
     def __init__(self):
         self.km = _kernel_manager()
 
-    def prepare(self, cwd: Path) -> None:
-        """Reset a running kernel for the next chapter (nothing before the first)."""
-        if not self.km.has_kernel:
-            return  # papermill starts it with the chapter
+    def run(self, code: str, *, silent: bool = True) -> dict:
+        """Run ``code`` in the started kernel, outputs discarded; the reply's content.
+
+        ``silent`` code is not counted in the kernel's execution count.
+        """
         from jupyter_client import BlockingKernelClient
 
         kc = BlockingKernelClient()
@@ -205,18 +206,25 @@ class SharedKernel:
         try:
             kc.wait_for_ready(timeout=60)
             reply = kc.execute_interactive(
-                _FRESH_KERNEL_STATE.format(cwd=str(cwd)),
-                silent=True,
-                store_history=False,
+                code,
+                silent=silent,
+                store_history=not silent,
                 timeout=60,
                 output_hook=lambda msg: None,
             )
         finally:
             kc.stop_channels()
-        if reply["content"]["status"] != "ok":
+        return reply["content"]
+
+    def prepare(self, cwd: Path) -> None:
+        """Reset a running kernel for the next chapter (nothing before the first)."""
+        if not self.km.has_kernel:
+            return  # papermill starts it with the chapter
+        reply = self.run(_FRESH_KERNEL_STATE.format(cwd=str(cwd)))
+        if reply["status"] != "ok":
             raise BuildError(
                 "The chapters' Python kernel could not be reset between chapters: "
-                f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}"
+                f"{reply.get('ename', '')}: {reply.get('evalue', '')}"
             )
 
     def release(self) -> None:
